@@ -1,0 +1,11 @@
+/** Tests run against the real emulator over HTTP and the real dynamic-provider host over gRPC. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.check.json", diagnostics: false }] },
+  modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/node_modules/pulumi-vpsorg/"],
+  testTimeout: 60000,
+  maxWorkers: 2,
+  reporters: ["default", "<rootDir>/tests/helpers/summary-reporter.js"],
+};
