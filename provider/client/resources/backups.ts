@@ -1,0 +1,38 @@
+import type { HttpClient } from "../http";
+import { type Backup, backupSchema, type Id } from "../schemas";
+
+export type BackupType = "manual" | "automatic";
+
+export interface BackupListQuery {
+  serverId?: Id;
+  backupType?: BackupType;
+}
+
+/** `/backups/`: list, create (manual), delete. Restoring from a backup is on `servers`. */
+export class Backups {
+  constructor(private readonly http: HttpClient) {}
+
+  async list(query: BackupListQuery = {}): Promise<Backup[]> {
+    return (await this.http.list("/backups/", backupSchema, {
+      server_id: query.serverId,
+      backup_type: query.backupType,
+    })) as Backup[];
+  }
+
+  /** Starts a manual backup. The answer says `in_progress`; see `waitFor` in provider/wait. */
+  async create(body: { serverId: Id; description?: string | null }): Promise<Backup> {
+    return (await this.http.request("POST", "/backups/", backupSchema, {
+      body: { server_id: body.serverId, ...(body.description != null ? { description: body.description } : {}) },
+      retry: "unsent-only",
+    })) as Backup;
+  }
+
+  async delete(id: Id): Promise<void> {
+    await this.http.request("DELETE", `/backups/${encodeURIComponent(String(id))}/`, null, { retry: "safe" });
+  }
+
+  /** There is no single-backup GET in the documented API: list the server's backups and find the id. */
+  async get(serverId: Id, id: Id): Promise<Backup | undefined> {
+    return (await this.list({ serverId })).find((b) => String(b.id) === String(id));
+  }
+}

@@ -1,0 +1,30 @@
+import type { HttpClient } from "../http";
+import { type Id, type RestoreResponse, restoreResponseSchema, type Server, serverSchema } from "../schemas";
+
+/** `/servers/`: the parts this provider needs (list, get, restore from a backup). */
+export class Servers {
+  constructor(private readonly http: HttpClient) {}
+
+  async list(query: { status?: string; location?: string } = {}): Promise<Server[]> {
+    return await this.http.list("/servers/", serverSchema, { status: query.status, location: query.location });
+  }
+
+  async get(id: Id): Promise<Server> {
+    return await this.http.request("GET", `/servers/${encodeURIComponent(String(id))}/`, serverSchema, {
+      retry: "safe",
+    });
+  }
+
+  /** Starts a restore of the server from one of its backups: overwrites all data on it. */
+  async restore(id: Id, body: { backupId: Id }): Promise<RestoreResponse> {
+    return await this.http.request(
+      "POST",
+      `/servers/${encodeURIComponent(String(id))}/restore/`,
+      restoreResponseSchema,
+      {
+        body: { backup_id: body.backupId },
+        retry: "unsent-only",
+      },
+    );
+  }
+}

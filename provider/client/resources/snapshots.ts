@@ -1,0 +1,43 @@
+import type { HttpClient } from "../http";
+import { type Id, type RestoreResponse, restoreResponseSchema, type Snapshot, snapshotSchema } from "../schemas";
+
+/** `/snapshots/`: list, create, restore, delete. */
+export class Snapshots {
+  constructor(private readonly http: HttpClient) {}
+
+  async list(query: { serverId?: Id } = {}): Promise<Snapshot[]> {
+    return (await this.http.list("/snapshots/", snapshotSchema, { server_id: query.serverId })) as Snapshot[];
+  }
+
+  async create(body: { serverId: Id; name: string; description?: string | null }): Promise<Snapshot> {
+    return (await this.http.request("POST", "/snapshots/", snapshotSchema, {
+      body: {
+        server_id: body.serverId,
+        name: body.name,
+        ...(body.description != null ? { description: body.description } : {}),
+      },
+      retry: "unsent-only",
+    })) as Snapshot;
+  }
+
+  /** Starts a restore of the snapshot's server: overwrites all data on it. */
+  async restore(id: Id): Promise<RestoreResponse> {
+    return await this.http.request(
+      "POST",
+      `/snapshots/${encodeURIComponent(String(id))}/restore/`,
+      restoreResponseSchema,
+      {
+        retry: "unsent-only",
+      },
+    );
+  }
+
+  async delete(id: Id): Promise<void> {
+    await this.http.request("DELETE", `/snapshots/${encodeURIComponent(String(id))}/`, null, { retry: "safe" });
+  }
+
+  /** There is no single-snapshot GET in the documented API: list by server (or the account) and find the id. */
+  async get(id: Id, serverId?: Id): Promise<Snapshot | undefined> {
+    return (await this.list({ serverId })).find((s) => String(s.id) === String(id));
+  }
+}

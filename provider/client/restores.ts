@@ -1,0 +1,134 @@
+// Restores: find the source, wait for it if it is still being made, start the restore, and
+// optionally wait for the server to come back. Shared by the client's imperative methods and
+// by the restore resources (which wait themselves, so that a timed-out wait is not a new restore).
+import { waitForBackup, waitForRestore, waitForSnapshot } from "../wait/jobs";
+import type { VpsOrgClient } from "./client";
+import { BadRequestError, JobFailedError, NotFoundError, RestoreRejectedError } from "./errors";
+import type { Backup, Id, Snapshot } from "./schemas";
+
+export const DEFAULT_RESTORE_TIMEOUT_MS = 30 * 60_000;
+export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 30 * 60_000;
+export const DEFAULT_BACKUP_TIMEOUT_MS = 60 * 60_000;
+
+export interface RestoreOptions {
+  /** Wait until the server has left `restoring`: `true` (30 minutes) or `{ timeoutMs }`. Default: don't wait. */
+  wait?: boolean | { timeoutMs?: number };
+  /** How long to wait for a source still `in_progress` before restoring from it. */
+  sourceTimeoutMs?: number;
+}
+
+export interface RestoreServer {
+  id: Id;
+  name: string | null;
+  status: string;
+}
+
+export interface StartedRestore {
+  server: RestoreServer;
+  snapshot?: Snapshot;
+  backup?: Backup;
+  message: string | null;
+  startedAt: string;
+}
+
+export interface RestoreResult extends StartedRestore {
+  /** When the server left `restoring`; null when the call did not wait. */
+  finishedAt: string | null;
+}
+
+export async function startSnapshotRestore(
+  client: VpsOrgClient,
+  snapshotId: Id,
+  sourceTimeoutMs = DEFAULT_SNAPSHOT_TIMEOUT_MS,
+): Promise<StartedRestore> {
+  let snapshot = await client.snapshots.get(snapshotId);
+  if (!snapshot) throw new RestoreRejectedError(`snapshot ${snapshotId} does not exist in this account.`);
+  const serverId = snapshot.server.id;
+  snapshot = await readySource("snapshot", snapshot, () =>
+    waitForSnapshot(client, serverId, snapshotId, { timeoutMs: sourceTimeoutMs }),
+  );
+  const startedAt = new Date().toISOString();
+  const response = await rejectionExplained(client, serverId, () => client.snapshots.restore(snapshotId));
+  return {
+    server: {
+      id: serverId,
+      name: response.server?.name ?? snapshot.server.name ?? null,
+      status: response.server?.status ?? "restoring",
+    },
+    snapshot,
+    message: response.message ?? null,
+    startedAt,
+  };
+}
+
+export async function startBackupRestore(
+  client: VpsOrgClient,
+  serverId: Id,
+  backupId: Id,
+  sourceTimeoutMs = DEFAULT_BACKUP_TIMEOUT_MS,
+): Promise<StartedRestore> {
+  let backup = await client.backups.get(serverId, backupId);
+  if (!backup) throw new RestoreRejectedError(`backup ${backupId} does not exist on server ${serverId}.`);
+  backup = await readySource("backup", backup, () =>
+    waitForBackup(client, serverId, backupId, { timeoutMs: sourceTimeoutMs }),
+  );
+  const startedAt = new Date().toISOString();
+  const response = await rejectionExplained(client, serverId, () => client.servers.restore(serverId, { backupId }));
+  return {
+    server: {
+      id: serverId,
+      name: response.server?.name ?? backup.server.name ?? null,
+      status: response.server?.status ?? "restoring",
+    },
+    backup,
+    message: response.message ?? null,
+    startedAt,
+  };
+}
+
+export async function restoreFromSnapshot(client: VpsOrgClient, snapshotId: Id, options: RestoreOptions) {
+  const started = await startSnapshotRestore(client, snapshotId, options.sourceTimeoutMs);
+  return await finish(client, started, options);
+}
+
+export async function restoreFromBackup(client: VpsOrgClient, serverId: Id, backupId: Id, options: RestoreOptions) {
+  const started = await startBackupRestore(client, serverId, backupId, options.sourceTimeoutMs);
+  return await finish(client, started, options);
+}
+
+async function finish(client: VpsOrgClient, started: StartedRestore, options: RestoreOptions): Promise<RestoreResult> {
+  if (!options.wait) return { ...started, finishedAt: null };
+  const timeoutMs = (typeof options.wait === "object" && options.wait.timeoutMs) || DEFAULT_RESTORE_TIMEOUT_MS;
+  const server = await waitForRestore(client, started.server.id, { timeoutMs });
+  return {
+    ...started,
+    server: { id: server.id, name: server.name ?? started.server.name, status: server.status },
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+async function readySource<T extends Snapshot | Backup>(kind: string, source: T, wait: () => Promise<T>): Promise<T> {
+  if (source.status === "completed") return source;
+  if (source.status !== "in_progress") {
+    throw new JobFailedError(`cannot restore from ${kind} ${source.id}: its status is "${source.status}".`);
+  }
+  return await wait();
+}
+
+/** A 400 on restore means the server is not in a state to be restored: say which server and which state. */
+async function rejectionExplained<T>(client: VpsOrgClient, serverId: Id, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      throw new RestoreRejectedError(`the restore source was not found: ${error.serverMessage || error.message}`);
+    }
+    if (!(error instanceof BadRequestError)) throw error;
+    const server = await client.servers.get(serverId).catch(() => undefined);
+    const state = server ? `its status is "${server.status}"` : "its status could not be read";
+    throw new RestoreRejectedError(
+      `server ${serverId}${server?.name ? ` (${server.name})` : ""} cannot be restored now: ${state}. ` +
+        `The API said: ${error.serverMessage || "bad request"}. Wait until the server is active, then run again.`,
+    );
+  }
+}
