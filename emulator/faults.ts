@@ -1,0 +1,66 @@
+// Fault injection, after LocalStack's chaos API: rules matched by method and path pattern,
+// each firing with a probability (and at most `times` times), adding latency and one effect.
+import { z } from "zod";
+
+export const faultRuleSchema = z
+  .object({
+    /** HTTP method to match ("*" or absent = any). */
+    method: z.string().optional(),
+    /** Regular expression matched against the request path (absent = any API path). */
+    path: z.string().optional(),
+    /** Chance that a matching request is hit, 0..1 (default 1). */
+    probability: z.number().min(0).max(1).default(1),
+    /** How many requests the rule may hit before it retires (absent = no limit). */
+    times: z.number().int().positive().optional(),
+    /** Added delay before the request is handled. */
+    latencyMs: z.number().int().nonnegative().optional(),
+    /** Answer with this status instead of handling the request (the request does nothing). */
+    status: z.number().int().min(100).max(599).optional(),
+    /** With `status` 429 (or any status): the Retry-After header, in seconds. */
+    retryAfter: z.number().nonnegative().optional(),
+    /** With `status`: the body to answer (default `{"detail": "Injected fault"}`). */
+    body: z.unknown().optional(),
+    /**
+     * "drop": close the connection before handling (nothing happens).
+     * "commit-then-drop": handle the request (it takes effect), then close without answering.
+     * "malformed": handle the request, then answer a body that is not valid JSON.
+     */
+    effect: z.enum(["drop", "commit-then-drop", "malformed"]).optional(),
+  })
+  .strict();
+export type FaultRule = z.infer<typeof faultRuleSchema>;
+
+interface ActiveRule extends FaultRule {
+  pattern: RegExp | undefined;
+  hits: number;
+}
+
+export class FaultInjector {
+  #rules: ActiveRule[] = [];
+
+  set(rules: FaultRule[]): void {
+    this.#rules = rules.map((rule) => ({ ...rule, pattern: rule.path ? new RegExp(rule.path) : undefined, hits: 0 }));
+  }
+
+  clear(): void {
+    this.#rules = [];
+  }
+
+  list() {
+    return this.#rules.map(({ pattern: _pattern, ...rule }) => rule);
+  }
+
+  /** The rules that fire for this request (each counted as a hit). */
+  pick(method: string, path: string, random: () => number = Math.random): FaultRule[] {
+    const fired: FaultRule[] = [];
+    for (const rule of this.#rules) {
+      if (rule.method && rule.method !== "*" && rule.method.toUpperCase() !== method) continue;
+      if (rule.pattern && !rule.pattern.test(path)) continue;
+      if (rule.times !== undefined && rule.hits >= rule.times) continue;
+      if (random() >= rule.probability) continue;
+      rule.hits++;
+      fired.push(rule);
+    }
+    return fired;
+  }
+}
