@@ -1,0 +1,73 @@
+// Starts a real emulator (on a free port) for a test file, and talks to its control API.
+import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
+
+/** Tokens long and odd enough that finding one in an error or a log line is proof of a leak. */
+export const TOKEN_A = "vps_test_A7f3kQ9zLm2Xw8Rt";
+export const TOKEN_B = "vps_test_B5h1nV6yPq4Jc0Ds";
+
+export interface Control {
+  reset(): Promise<void>;
+  settings(patch: Record<string, unknown>): Promise<void>;
+  faults(rules: Record<string, unknown>[]): Promise<void>;
+  clearFaults(): Promise<void>;
+  requests(): Promise<{ total: number; byRoute: Record<string, number> }>;
+  clearRequests(): Promise<void>;
+  completeJob(kind: "backups" | "snapshots", id: number | string): Promise<void>;
+  failJob(kind: "backups" | "snapshots", id: number | string): Promise<void>;
+  finishRestore(serverId: number, outcome?: "complete" | "fail"): Promise<void>;
+  setServerStatus(serverId: number, status: string): Promise<void>;
+  addServer(body: Record<string, unknown>): Promise<{ id: number; name: string }>;
+  addBackup(body: Record<string, unknown>): Promise<{ id: number }>;
+  advanceClock(ms: number): Promise<void>;
+  state(): Promise<{
+    servers: Array<{ id: number; status: string; account: number }>;
+    backups: Array<{ id: number; server: { id: number }; status: string; backup_type: string; description: string }>;
+    snapshots: Array<{ id: number; server: { id: number }; status: string; name: string }>;
+  }>;
+}
+
+export function controlFor(controlUrl: string): Control {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${controlUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return {
+    reset: () => call("POST", "/reset"),
+    settings: (patch) => call("PUT", "/settings", patch),
+    faults: (rules) => call("PUT", "/faults", { rules }),
+    clearFaults: () => call("DELETE", "/faults"),
+    requests: () => call("GET", "/requests"),
+    clearRequests: () => call("DELETE", "/requests"),
+    completeJob: (kind, id) => call("POST", `/jobs/${kind}/${id}/complete`),
+    failJob: (kind, id) => call("POST", `/jobs/${kind}/${id}/fail`),
+    finishRestore: (serverId, outcome = "complete") => call("POST", `/servers/${serverId}/restore/${outcome}`),
+    setServerStatus: (serverId, status) => call("PATCH", `/servers/${serverId}`, { status }),
+    addServer: (body) => call("POST", "/servers", body),
+    addBackup: (body) => call("POST", "/backups", body),
+    advanceClock: (ms) => call("POST", "/clock", { advanceMs: ms }),
+    state: () => call("GET", "/state"),
+  };
+}
+
+/** One emulator per test file, reset before each test. */
+export function useEmulator(options: EmulatorOptions = {}) {
+  const ctx = {} as { emulator: Emulator; control: Control; url: string };
+  beforeAll(async () => {
+    ctx.emulator = await startEmulator({ tokens: [TOKEN_A, TOKEN_B], ...options });
+    ctx.control = controlFor(ctx.emulator.controlUrl);
+    ctx.url = ctx.emulator.url;
+  });
+  beforeEach(async () => {
+    await ctx.control.reset();
+  });
+  afterAll(async () => {
+    await ctx.emulator?.close();
+  });
+  return ctx;
+}
