@@ -1,0 +1,14 @@
+// What the serialized shim loads at run time: the dynamic providers by kind, and how they read
+// their settings. Also the client, for programs and scripts.
+
+import { backupResource } from "./resources/backup";
+import { readSettings } from "./resources/common";
+import { snapshotResource } from "./resources/snapshot";
+
+export const providers = {
+  snapshot: snapshotResource,
+  backup: backupResource,
+};
+
+export * from "./client";
+export { readSettings };

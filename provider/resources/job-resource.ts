@@ -1,0 +1,207 @@
+// The life of a Backup or a Snapshot resource: post, wait until `completed`, record; resume a
+// wait that timed out; replace a failed one; refresh; delete. The two differ only in their spec.
+import type { VpsOrgClient } from "../client/client";
+import {
+  ApiConnectionError,
+  BadRequestError,
+  JobFailedError,
+  NotFoundError,
+  ServerError,
+  UnexpectedResponseError,
+  WaitTimeoutError,
+} from "../client/errors";
+import type { Backup, Snapshot } from "../client/schemas";
+import { type JobKind, waitForJob } from "../wait/jobs";
+import {
+  type CheckFailure,
+  clientFor,
+  durationProblem,
+  idProblem,
+  isUnknown,
+  type ProviderSettings,
+  parseDuration,
+  ResourceInitError,
+  sameText,
+  stringProblem,
+  unknownProperties,
+} from "./common";
+
+type Job = Snapshot | Backup;
+export type Props = Record<string, unknown>;
+
+export interface JobSpec<T extends Job> {
+  kind: JobKind;
+  /** Input properties users may set. */
+  inputKeys: readonly string[];
+  /** Per-server limit and what it counts, for the limit error. */
+  limit: number;
+  limitNoun: string;
+  defaultTimeoutMs: number;
+  /** Kind-specific checks and defaults (a snapshot's name). */
+  checkMore(olds: Props, news: Props, failures: CheckFailure[]): Props;
+  /** Inputs whose change means a new object. */
+  replaceKeys: readonly string[];
+  post(client: VpsOrgClient, inputs: Props): Promise<T>;
+  list(client: VpsOrgClient, serverId: number): Promise<T[]>;
+  countsTowardLimit(item: T): boolean;
+  /** After a POST whose answer was lost: the object it made, if it made one. */
+  findCreated(items: T[], inputs: Props, before: Set<string>): T | undefined;
+  /** Why an object cannot be adopted with these inputs, if it cannot. */
+  adoptProblem(item: T, inputs: Props): string | undefined;
+  outputs(item: T): Props;
+}
+
+export function jobResource<T extends Job>(spec: JobSpec<T>) {
+  const noun = spec.kind;
+  const timeoutOf = (props: Props) =>
+    (typeof props.waitTimeout === "string" && parseDuration(props.waitTimeout)) || spec.defaultTimeoutMs;
+  const record = (inputs: Props, item: T): Props => ({ ...inputs, ...spec.outputs(item) });
+
+  /** Waits for the object; any failure once it exists still records it, so nothing is orphaned. */
+  async function waitAndRecord(client: VpsOrgClient, inputs: Props, item: T) {
+    const id = String(item.id);
+    try {
+      const done = (await waitForJob(client, noun, Number(inputs.serverId), item.id, {
+        timeoutMs: timeoutOf(inputs),
+      })) as T;
+      return { id, outs: record(inputs, done) };
+    } catch (error) {
+      if (error instanceof JobFailedError && !/no longer exists/.test(error.message)) {
+        const removed = await client[noun === "snapshot" ? "snapshots" : "backups"].delete(item.id).then(
+          () => true,
+          (e) => e instanceof NotFoundError,
+        );
+        if (removed) throw new Error(`${error.message} The failed ${noun} was deleted; nothing was recorded.`);
+        throw new ResourceInitError(
+          `${error.message} It could not be deleted yet; the next \`pulumi up\` replaces it.`,
+          id,
+          record(inputs, { ...item, status: "failed" }),
+        );
+      }
+      const hint =
+        error instanceof WaitTimeoutError
+          ? ` It is recorded; the next \`pulumi up\` waits for it again (raise waitTimeout if it needs longer).`
+          : ` It is recorded with its id, so nothing is left behind; run \`pulumi up\` again.`;
+      throw new ResourceInitError(`${(error as Error).message}${hint}`, id, record(inputs, item));
+    }
+  }
+
+  /** A BadRequest on create: if the server is at its limit, say so and say what to do. */
+  async function explainRefusal(client: VpsOrgClient, inputs: Props, error: BadRequestError): Promise<Error> {
+    const serverId = Number(inputs.serverId);
+    const items = await spec.list(client, serverId).catch(() => undefined);
+    const count = items?.filter(spec.countsTowardLimit).length;
+    if (count === undefined || count < spec.limit) {
+      return new Error(`VPS.org refused the ${noun} on server ${serverId}: ${error.serverMessage || error.message}`);
+    }
+    return new Error(
+      `server ${serverId} already has ${count} ${spec.limitNoun}; VPS.org allows at most ${spec.limit} per server. ` +
+        `Delete one you no longer need (remove its resource from the stack, or delete it in VPS.org), or, if this ` +
+        `${noun} replaces another, set \`deleteBeforeReplace: true\` in the resource's options so the old one goes first. ` +
+        `(VPS.org said: ${error.serverMessage || error.message})`,
+    );
+  }
+
+  async function postOnce(client: VpsOrgClient, inputs: Props): Promise<T> {
+    const serverId = Number(inputs.serverId);
+    // What exists before the POST, so an answer lost in transit can be matched to what it made.
+    const before = new Set((await spec.list(client, serverId)).map((item) => String(item.id)));
+    try {
+      return await spec.post(client, inputs);
+    } catch (error) {
+      if (error instanceof BadRequestError) throw await explainRefusal(client, inputs, error);
+      const ambiguous =
+        (error instanceof ApiConnectionError && error.mayHaveReachedServer) ||
+        error instanceof ServerError ||
+        error instanceof UnexpectedResponseError;
+      if (!ambiguous) throw error;
+      const made = spec.findCreated(await spec.list(client, serverId), inputs, before);
+      if (made) return made;
+      throw error;
+    }
+  }
+
+  async function adopt(client: VpsOrgClient, inputs: Props) {
+    const serverId = Number(inputs.serverId);
+    const item = (await spec.list(client, serverId)).find((c) => String(c.id) === String(inputs.adoptId));
+    if (!item) throw new Error(`adoptId: ${noun} ${inputs.adoptId} does not exist on server ${serverId}.`);
+    const problem = spec.adoptProblem(item, inputs);
+    if (problem) throw new Error(`adoptId: ${problem}`);
+    return item;
+  }
+
+  return {
+    async check(olds: Props, news: Props) {
+      const failures: CheckFailure[] = unknownProperties(news, spec.inputKeys);
+      const add = (property: string, reason: string | undefined) => reason && failures.push({ property, reason });
+      if (news.serverId === undefined) add("serverId", "serverId is required: the id of the server (e.g. 12345).");
+      else if (!isUnknown(news.serverId)) add("serverId", idProblem("serverId", news.serverId, "12345"));
+      if (news.description != null && !isUnknown(news.description)) {
+        add("description", stringProblem("description", news.description));
+      }
+      if (news.waitTimeout != null && !isUnknown(news.waitTimeout)) {
+        add("waitTimeout", durationProblem("waitTimeout", news.waitTimeout));
+      }
+      if (news.adoptId != null && !isUnknown(news.adoptId)) {
+        add(
+          "adoptId",
+          idProblem("adoptId", Number.isNaN(Number(news.adoptId)) ? news.adoptId : Number(news.adoptId), "801"),
+        );
+      }
+      const inputs = spec.checkMore(olds, news, failures);
+      return { inputs, failures };
+    },
+
+    async diff(_id: string, olds: Props, news: Props) {
+      const adopted = olds.adoptId != null;
+      const replaces = spec.replaceKeys.filter((key) => {
+        if (isUnknown(news[key])) return true;
+        if (adopted && news[key] === undefined && key !== "adoptId") return false; // "whatever it is"
+        return key === "description"
+          ? !sameText(olds[key], news[key])
+          : String(olds[key] ?? "") !== String(news[key] ?? "");
+      });
+      if (olds.status === "failed") replaces.push("status");
+      const changes = replaces.length > 0 || olds.waitTimeout !== news.waitTimeout || olds.status !== "completed";
+      return { changes, replaces, deleteBeforeReplace: false };
+    },
+
+    async create(inputs: Props, settings: ProviderSettings | undefined) {
+      const client = clientFor(settings);
+      const item = inputs.adoptId != null ? await adopt(client, inputs) : await postOnce(client, inputs);
+      return await waitAndRecord(client, inputs, item);
+    },
+
+    async read(id: string, props: Props, settings: ProviderSettings | undefined) {
+      const client = clientFor(settings);
+      const item = (await spec.list(client, Number(props.serverId))).find((c) => String(c.id) === id);
+      if (!item) return { id: "", props: {} }; // gone: refresh drops it from the state
+      return { id, props: record(props, item) };
+    },
+
+    /** Only the wait timeout changes in place; also resumes a wait that timed out during create. */
+    async update(id: string, _olds: Props, news: Props, settings: ProviderSettings | undefined) {
+      const client = clientFor(settings);
+      const item = (await spec.list(client, Number(news.serverId))).find((c) => String(c.id) === id);
+      if (!item) {
+        throw new Error(
+          `${noun} ${id} of server ${news.serverId} no longer exists; run \`pulumi refresh\` to drop it.`,
+        );
+      }
+      if (item.status === "completed") return { outs: record(news, item) };
+      const { outs } = await waitAndRecord(client, news, item);
+      return { outs };
+    },
+
+    async delete(id: string, _props: Props, settings: ProviderSettings | undefined) {
+      const client = clientFor(settings);
+      try {
+        await client[noun === "snapshot" ? "snapshots" : "backups"].delete(id);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error; // already gone is done
+      }
+    },
+  };
+}
+
+export type JobResourceProvider = ReturnType<typeof jobResource>;

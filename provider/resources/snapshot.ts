@@ -1,0 +1,99 @@
+// The Snapshot resource's specifics: the name (given, or made from the resource name), the
+// limit of 5 per server, and how a snapshot looks in the state.
+import { randomBytes } from "node:crypto";
+import type { Snapshot } from "../client/schemas";
+import { isUnknown, sameText } from "./common";
+import { jobResource, type Props } from "./job-resource";
+
+export const SNAPSHOT_NAME_RULE = /^[A-Za-z0-9_-]+$/;
+/** The API documents no length limit; 100 is this project's bound (the emulator's too). */
+export const SNAPSHOT_NAME_MAX = 100;
+const SUFFIX_LENGTH = 7;
+
+/** `pre-upgrade` becomes `pre-upgrade-x3k9q2a`: the resource name made valid, plus a random suffix. */
+export function autoName(resourceName: string): string {
+  const base =
+    resourceName
+      .replace(/[^A-Za-z0-9_-]+/g, "-")
+      .replace(/-{2,}/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 60) || "snapshot";
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const suffix = [...randomBytes(SUFFIX_LENGTH)].map((b) => alphabet[b % alphabet.length]).join("");
+  return `${base}-${suffix}`;
+}
+
+function looksAutoNamed(name: unknown, resourceName: unknown): boolean {
+  if (typeof name !== "string" || typeof resourceName !== "string") return false;
+  return (
+    name.length > SUFFIX_LENGTH + 1 &&
+    name.slice(0, -(SUFFIX_LENGTH + 1)) === autoName(resourceName).slice(0, -(SUFFIX_LENGTH + 1))
+  );
+}
+
+export function snapshotNameProblem(name: unknown): string | undefined {
+  if (typeof name !== "string") return `name must be a string, got ${typeof name}.`;
+  if (name === "") return "name must not be empty (omit it to have one made from the resource name).";
+  const bad = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ""))];
+  if (bad.length) {
+    return `name may contain only letters, digits, hyphens and underscores; ${JSON.stringify(name)} contains ${bad
+      .map((c) => JSON.stringify(c))
+      .join(", ")}.`;
+  }
+  if (name.length > SNAPSHOT_NAME_MAX)
+    return `name must be at most ${SNAPSHOT_NAME_MAX} characters, got ${name.length}.`;
+  return undefined;
+}
+
+export const snapshotResource = jobResource<Snapshot>({
+  kind: "snapshot",
+  inputKeys: ["serverId", "name", "description", "waitTimeout", "adoptId"],
+  replaceKeys: ["serverId", "name", "description", "adoptId"],
+  limit: 5,
+  limitNoun: "snapshots",
+  defaultTimeoutMs: 30 * 60_000,
+
+  checkMore(olds: Props, news: Props, failures) {
+    const inputs = { ...news };
+    if (news.name !== undefined && news.name !== null && !isUnknown(news.name)) {
+      const problem = snapshotNameProblem(news.name);
+      if (problem) failures.push({ property: "name", reason: problem });
+    } else if ((news.name === undefined || news.name === null) && news.adoptId == null) {
+      // Keep the name made last time (Pulumi's autonaming); the engine checks again with no
+      // olds when the resource is replaced, so a replacement gets a fresh name.
+      inputs.name = looksAutoNamed(olds.name, news.__resourceName)
+        ? olds.name
+        : autoName(String(news.__resourceName ?? "snapshot"));
+    }
+    return inputs;
+  },
+
+  post: (client, inputs) =>
+    client.snapshots.create({
+      serverId: Number(inputs.serverId),
+      name: String(inputs.name),
+      description: (inputs.description as string | undefined) ?? null,
+    }),
+  list: (client, serverId) => client.snapshots.list({ serverId }),
+  countsTowardLimit: () => true,
+  findCreated: (items, inputs, before) =>
+    items.find((item) => !before.has(String(item.id)) && item.name === inputs.name),
+  adoptProblem(item, inputs) {
+    if (inputs.name != null && inputs.name !== item.name) {
+      return `snapshot ${item.id} is named ${JSON.stringify(item.name)}, not ${JSON.stringify(inputs.name)}; remove name or make it match.`;
+    }
+    if (inputs.description != null && !sameText(inputs.description, item.description)) {
+      return `snapshot ${item.id} has the description ${JSON.stringify(item.description ?? "")}; remove description or make it match.`;
+    }
+    return undefined;
+  },
+  outputs: (item) => ({
+    serverId: Number(item.server.id),
+    serverName: item.server.name ?? null,
+    name: item.name,
+    status: item.status,
+    sizeMb: item.size_mb ?? null,
+    createdAt: item.created_at ?? null,
+    description: item.description ?? null,
+  }),
+});
