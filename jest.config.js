@@ -4,7 +4,6 @@ module.exports = {
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.check.json", diagnostics: false }] },
-  modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/node_modules/pulumi-vpsorg/"],
   testTimeout: 60000,
   maxWorkers: 2,
   reporters: ["default", "<rootDir>/tests/helpers/summary-reporter.js"],
