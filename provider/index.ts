@@ -3,11 +3,14 @@
 
 import { backupResource } from "./resources/backup";
 import { readSettings } from "./resources/common";
+import { backupRestoreResource, snapshotRestoreResource } from "./resources/restore";
 import { snapshotResource } from "./resources/snapshot";
 
 export const providers = {
   snapshot: snapshotResource,
   backup: backupResource,
+  snapshotRestore: snapshotRestoreResource,
+  backupRestore: backupRestoreResource,
 };
 
 export * from "./client";

@@ -1,3 +1,29 @@
 // pulumi-vpsorg: what a Pulumi program imports.
 export { Backup, type BackupArgs } from "./backup";
+export {
+  type BackupInfo,
+  type GetBackupArgs,
+  type GetBackupsArgs,
+  type GetSnapshotArgs,
+  type GetSnapshotsArgs,
+  getBackup,
+  getBackupOutput,
+  getBackups,
+  getBackupsOutput,
+  getSnapshot,
+  getSnapshotOutput,
+  getSnapshots,
+  getSnapshotsOutput,
+  LookupError,
+  type LookupOptions,
+  type SnapshotInfo,
+} from "./lookups";
+export {
+  BackupRestore,
+  type BackupRestoreArgs,
+  restoreBackup,
+  restoreSnapshot,
+  SnapshotRestore,
+  type SnapshotRestoreArgs,
+} from "./restore";
 export { Snapshot, type SnapshotArgs } from "./snapshot";

@@ -3,8 +3,16 @@
 // by the restore resources (which wait themselves, so that a timed-out wait is not a new restore).
 import { waitForBackup, waitForRestore, waitForSnapshot } from "../wait/jobs";
 import type { VpsOrgClient } from "./client";
-import { BadRequestError, JobFailedError, NotFoundError, RestoreRejectedError } from "./errors";
-import type { Backup, Id, Snapshot } from "./schemas";
+import {
+  ApiConnectionError,
+  BadRequestError,
+  JobFailedError,
+  NotFoundError,
+  RestoreRejectedError,
+  ServerError,
+  UnexpectedResponseError,
+} from "./errors";
+import type { Backup, Id, RestoreResponse, Snapshot } from "./schemas";
 
 export const DEFAULT_RESTORE_TIMEOUT_MS = 30 * 60_000;
 export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 30 * 60_000;
@@ -115,11 +123,28 @@ async function readySource<T extends Snapshot | Backup>(kind: string, source: T,
   return await wait();
 }
 
-/** A 400 on restore means the server is not in a state to be restored: say which server and which state. */
-async function rejectionExplained<T>(client: VpsOrgClient, serverId: Id, start: () => Promise<T>): Promise<T> {
+/**
+ * Starts the restore, never twice. A lost answer is settled by looking at the server: `restoring`
+ * means the POST took effect. A 400 means the server is not in a state to be restored: say which
+ * server and which state.
+ */
+async function rejectionExplained(
+  client: VpsOrgClient,
+  serverId: Id,
+  start: () => Promise<RestoreResponse>,
+): Promise<RestoreResponse> {
   try {
     return await start();
   } catch (error) {
+    const ambiguous =
+      (error instanceof ApiConnectionError && error.mayHaveReachedServer) ||
+      error instanceof ServerError ||
+      error instanceof UnexpectedResponseError;
+    if (ambiguous) {
+      const server = await client.servers.get(serverId).catch(() => undefined);
+      if (server?.status === "restoring") return { server: { id: server.id, name: server.name, status: "restoring" } };
+      throw error;
+    }
     if (error instanceof NotFoundError) {
       throw new RestoreRejectedError(`the restore source was not found: ${error.serverMessage || error.message}`);
     }

@@ -1,0 +1,208 @@
+// Read-only lookups, safe in preview: getSnapshots, getSnapshot, getBackups, getBackup, each with
+// an `...Output` form that takes Inputs, as Pulumi's own providers offer. They run in the program
+// process with the resources' configuration: vpsorg:apiToken / vpsorg:apiUrl, then the environment.
+import * as pulumi from "@pulumi/pulumi";
+import { VpsOrgClient } from "../provider/client/client";
+import type { Backup, Snapshot } from "../provider/client/schemas";
+
+export interface LookupOptions {
+  /** Override the token (default: vpsorg:apiToken, then VPS_API_TOKEN). */
+  apiToken?: string;
+  /** Override the URL (default: vpsorg:apiUrl, then VPS_API_URL, then the vendor's URL). */
+  apiUrl?: string;
+}
+
+export interface SnapshotInfo {
+  id: number;
+  serverId: number;
+  serverName: string | null;
+  name: string;
+  status: string;
+  sizeMb: number | null;
+  createdAt: string | null;
+  description: string | null;
+}
+
+export interface BackupInfo {
+  id: number;
+  serverId: number;
+  serverName: string | null;
+  backupType: string;
+  status: string;
+  sizeMb: number | null;
+  createdAt: string | null;
+  expiresAt: string | null;
+  description: string | null;
+}
+
+export interface GetSnapshotsArgs {
+  serverId?: number;
+  /** A regular expression the snapshot's name must match. */
+  nameRegex?: string;
+}
+export interface GetSnapshotArgs {
+  serverId: number;
+  /** The exact name; or use nameRegex. */
+  name?: string;
+  nameRegex?: string;
+  /** With several matches, take the most recently created instead of failing. */
+  mostRecent?: boolean;
+}
+export interface GetBackupsArgs {
+  serverId?: number;
+  backupType?: "manual" | "automatic";
+}
+export interface GetBackupArgs {
+  serverId: number;
+  backupType?: "manual" | "automatic";
+  /** Only backups created before this time (ISO 8601): keeps "the latest" stable after newer backups appear. */
+  createdBefore?: string;
+  mostRecent?: boolean;
+}
+
+export class LookupError extends Error {
+  override readonly name = "LookupError";
+}
+
+function client(options: LookupOptions): VpsOrgClient {
+  const config = new pulumi.Config("vpsorg");
+  return new VpsOrgClient({
+    token: options.apiToken ?? config.get("apiToken"),
+    baseUrl: options.apiUrl ?? config.get("apiUrl"),
+  });
+}
+
+function requireServerId(fn: string, serverId: unknown): number {
+  if (typeof serverId !== "number" || !Number.isInteger(serverId) || serverId <= 0) {
+    throw new LookupError(
+      `${fn}: serverId must be a positive whole number (e.g. 12345), got ${JSON.stringify(serverId)}.`,
+    );
+  }
+  return serverId;
+}
+
+function optionalServerId(fn: string, serverId: unknown): number | undefined {
+  return serverId === undefined ? undefined : requireServerId(fn, serverId);
+}
+
+function compileRegex(fn: string, pattern: string | undefined): RegExp | undefined {
+  if (pattern === undefined) return undefined;
+  try {
+    return new RegExp(pattern);
+  } catch (error) {
+    throw new LookupError(
+      `${fn}: nameRegex ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message}).`,
+    );
+  }
+}
+
+function checkBackupType(fn: string, backupType: unknown) {
+  if (backupType !== undefined && backupType !== "manual" && backupType !== "automatic") {
+    throw new LookupError(`${fn}: backupType must be "manual" or "automatic", got ${JSON.stringify(backupType)}.`);
+  }
+}
+
+const newestFirst = <T extends { createdAt: string | null; id: number }>(a: T, b: T) =>
+  (Date.parse(b.createdAt ?? "") || 0) - (Date.parse(a.createdAt ?? "") || 0) || b.id - a.id;
+
+/** One match, or the most recent with `mostRecent`; none, or several without it, is an error listing them. */
+function pickOne<T extends { id: number; createdAt: string | null }>(
+  fn: string,
+  what: string,
+  matches: T[],
+  mostRecent: boolean | undefined,
+  label: (item: T) => string,
+): T {
+  if (matches.length === 0) throw new LookupError(`${fn}: no ${what}.`);
+  const sorted = [...matches].sort(newestFirst);
+  if (matches.length > 1 && !mostRecent) {
+    throw new LookupError(
+      `${fn}: ${matches.length} matches for ${what}: ${sorted.map(label).join("; ")}. ` +
+        "Narrow the filter, or set mostRecent: true to take the newest.",
+    );
+  }
+  return sorted[0];
+}
+
+const snapshotInfo = (s: Snapshot): SnapshotInfo => ({
+  id: Number(s.id),
+  serverId: Number(s.server.id),
+  serverName: s.server.name ?? null,
+  name: s.name,
+  status: s.status,
+  sizeMb: s.size_mb ?? null,
+  createdAt: s.created_at ?? null,
+  description: s.description ?? null,
+});
+
+const backupInfo = (b: Backup): BackupInfo => ({
+  id: Number(b.id),
+  serverId: Number(b.server.id),
+  serverName: b.server.name ?? null,
+  backupType: b.backup_type,
+  status: b.status,
+  sizeMb: b.size_mb ?? null,
+  createdAt: b.created_at ?? null,
+  expiresAt: b.expires_at ?? null,
+  description: b.description ?? null,
+});
+
+export async function getSnapshots(args: GetSnapshotsArgs = {}, options: LookupOptions = {}) {
+  const serverId = optionalServerId("getSnapshots", args.serverId);
+  const pattern = compileRegex("getSnapshots", args.nameRegex);
+  const all = (await client(options).snapshots.list({ serverId })).map(snapshotInfo);
+  const snapshots = all.filter((s) => !pattern || pattern.test(s.name));
+  return { serverId: serverId ?? null, nameRegex: args.nameRegex ?? null, ids: snapshots.map((s) => s.id), snapshots };
+}
+
+export async function getSnapshot(args: GetSnapshotArgs, options: LookupOptions = {}): Promise<SnapshotInfo> {
+  const fn = "getSnapshot";
+  const serverId = requireServerId(fn, args?.serverId);
+  if ((args.name === undefined) === (args.nameRegex === undefined)) {
+    throw new LookupError(`${fn}: give exactly one of name or nameRegex.`);
+  }
+  const pattern = compileRegex(fn, args.nameRegex);
+  const all = (await client(options).snapshots.list({ serverId })).map(snapshotInfo);
+  const matches = all.filter((s) => (pattern ? pattern.test(s.name) : s.name === args.name));
+  const what = `snapshot on server ${serverId} ${pattern ? `matching /${args.nameRegex}/` : `named ${JSON.stringify(args.name)}`}`;
+  return pickOne(fn, what, matches, args.mostRecent, (s) => `${s.id} ${s.name} (${s.createdAt})`);
+}
+
+export async function getBackups(args: GetBackupsArgs = {}, options: LookupOptions = {}) {
+  const serverId = optionalServerId("getBackups", args.serverId);
+  checkBackupType("getBackups", args.backupType);
+  const backups = (await client(options).backups.list({ serverId, backupType: args.backupType })).map(backupInfo);
+  return { serverId: serverId ?? null, backupType: args.backupType ?? null, ids: backups.map((b) => b.id), backups };
+}
+
+export async function getBackup(args: GetBackupArgs, options: LookupOptions = {}): Promise<BackupInfo> {
+  const fn = "getBackup";
+  const serverId = requireServerId(fn, args?.serverId);
+  checkBackupType(fn, args.backupType);
+  const before = args.createdBefore === undefined ? undefined : Date.parse(args.createdBefore);
+  if (before !== undefined && Number.isNaN(before)) {
+    throw new LookupError(`${fn}: createdBefore must be an ISO 8601 time, got ${JSON.stringify(args.createdBefore)}.`);
+  }
+  const matches = (await client(options).backups.list({ serverId, backupType: args.backupType }))
+    .map(backupInfo)
+    .filter((b) => before === undefined || Date.parse(b.createdAt ?? "") < before);
+  const what = `${args.backupType ? `${args.backupType} ` : ""}backup on server ${serverId}${
+    args.createdBefore ? ` created before ${args.createdBefore}` : ""
+  }`;
+  return pickOne(fn, what, matches, args.mostRecent, (b) => `${b.id} ${b.backupType} (${b.createdAt})`);
+}
+
+type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+export function getSnapshotsOutput(args: Inputs<GetSnapshotsArgs> = {}, options: LookupOptions = {}) {
+  return pulumi.output(args).apply((a) => getSnapshots(a as GetSnapshotsArgs, options));
+}
+export function getSnapshotOutput(args: Inputs<GetSnapshotArgs>, options: LookupOptions = {}) {
+  return pulumi.output(args).apply((a) => getSnapshot(a as GetSnapshotArgs, options));
+}
+export function getBackupsOutput(args: Inputs<GetBackupsArgs> = {}, options: LookupOptions = {}) {
+  return pulumi.output(args).apply((a) => getBackups(a as GetBackupsArgs, options));
+}
+export function getBackupOutput(args: Inputs<GetBackupArgs>, options: LookupOptions = {}) {
+  return pulumi.output(args).apply((a) => getBackup(a as GetBackupArgs, options));
+}
