@@ -14,13 +14,24 @@ export interface ProgramRun {
   errors: Error[];
 }
 
+/** The engine's wire form of inputs: an unknown value (preview) is the UNKNOWN sentinel string. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+function toWire(value: unknown): unknown {
+  if (pulumi.isUnknown(value)) return UNKNOWN;
+  if (Array.isArray(value)) return value.map(toWire);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v)]));
+  }
+  return value;
+}
+
 /** Only registers: returns each resource's inputs as the engine would receive them (`__provider` included). */
 export async function registeredInputs(program: () => unknown): Promise<Registration[]> {
   const registrations: Registration[] = [];
   pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
-        registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
+        registrations.push({ type: args.type, name: args.name, inputs: toWire(args.inputs) as Props });
         return { id: `${args.name}-id`, state: args.inputs };
       },
       call: async () => ({}),
@@ -52,7 +63,7 @@ export async function runProgram(
         const reg: Registration = {
           type: args.type,
           name: args.name,
-          inputs: args.inputs as Props,
+          inputs: toWire(args.inputs) as Props,
           deleteBeforeReplace: options.deleteBeforeReplace?.includes(args.name),
         };
         if (run.registrations.some((r) => r.type === reg.type && r.name === reg.name)) {

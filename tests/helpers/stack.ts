@@ -1,6 +1,7 @@
 // One emulator, one real provider host and one MiniEngine per test file, configured the way
 // `pulumi config set --secret vpsorg:apiToken` would.
 import { join } from "node:path";
+import { runtime } from "@pulumi/pulumi";
 import { MiniEngine } from "../harness/engine";
 import { ProviderHost, secret } from "../harness/provider-host";
 import { TOKEN_A, useEmulator } from "./emulator";
@@ -19,6 +20,7 @@ export function useStack() {
       env: { ...env, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" },
     });
     await ctx.host.configure({ "vpsorg:apiToken": secret(TOKEN_A), "vpsorg:apiUrl": emu.url });
+    setProgramConfig(TOKEN_A, emu.url); // the program's own lookups read the same stack config
   });
   beforeEach(() => {
     ctx.engine = new MiniEngine(ctx.host);
@@ -27,4 +29,10 @@ export function useStack() {
     await ctx.host?.stop();
   });
   return ctx;
+}
+
+/** The stack config as the program process sees it (what lookups read). */
+export function setProgramConfig(token: string, url: string): void {
+  runtime.setConfig("vpsorg:apiToken", token);
+  runtime.setConfig("vpsorg:apiUrl", url);
 }
