@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { runtime } from "@pulumi/pulumi";
 import { startEmulator } from "../emulator";
 import { MiniEngine } from "../tests/harness/engine";
 import { runProgram } from "../tests/harness/program";
@@ -65,6 +66,9 @@ async function withHarness(apiUrl: string): Promise<void> {
   };
   try {
     await host.configure({ "vpsorg:apiToken": secret(TOKEN), "vpsorg:apiUrl": apiUrl });
+    // The program process sees the same stack config (its lookups read it).
+    runtime.setConfig("vpsorg:apiToken", TOKEN);
+    runtime.setConfig("vpsorg:apiUrl", apiUrl);
     const engine = new MiniEngine(host, join(WORK, "state.json"));
     const preview = await runProgram(program, engine, "preview");
     console.log("preview:", Object.fromEntries(preview.steps));
