@@ -97,7 +97,7 @@ export async function runProgram(
     return {};
   });
   // Every registration must be finished before the run ends (and before deleting what is gone).
-  for (let quiet = 0; quiet < 3; ) {
+  for (let quiet = 0; quiet < 3;) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     quiet = inFlight === 0 ? quiet + 1 : 0;
   }
