@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { VpsOrgClient } from "../provider/client/client";
 import type { Backup, Snapshot } from "../provider/client/schemas";
+import { backupFields, snapshotFields } from "../provider/resources/fields";
 
 export interface LookupOptions {
   /** Override the token (default: vpsorg:apiToken, then VPS_API_TOKEN). */
@@ -124,28 +125,8 @@ function pickOne<T extends { id: number; createdAt: string | null }>(
   return sorted[0];
 }
 
-const snapshotInfo = (s: Snapshot): SnapshotInfo => ({
-  id: Number(s.id),
-  serverId: Number(s.server.id),
-  serverName: s.server.name ?? null,
-  name: s.name,
-  status: s.status,
-  sizeMb: s.size_mb ?? null,
-  createdAt: s.created_at ?? null,
-  description: s.description ?? null,
-});
-
-const backupInfo = (b: Backup): BackupInfo => ({
-  id: Number(b.id),
-  serverId: Number(b.server.id),
-  serverName: b.server.name ?? null,
-  backupType: b.backup_type,
-  status: b.status,
-  sizeMb: b.size_mb ?? null,
-  createdAt: b.created_at ?? null,
-  expiresAt: b.expires_at ?? null,
-  description: b.description ?? null,
-});
+const snapshotInfo = (s: Snapshot): SnapshotInfo => ({ id: Number(s.id), ...snapshotFields(s) });
+const backupInfo = (b: Backup): BackupInfo => ({ id: Number(b.id), ...backupFields(b) });
 
 export async function getSnapshots(args: GetSnapshotsArgs = {}, options: LookupOptions = {}) {
   const serverId = optionalServerId("getSnapshots", args.serverId);

@@ -1,6 +1,7 @@
 // The Backup resource's specifics: a manual backup, 10 per server, and how it looks in the state.
 import type { Backup } from "../client/schemas";
 import { sameText } from "./common";
+import { backupFields } from "./fields";
 import { jobResource } from "./job-resource";
 
 export const backupResource = jobResource<Backup>({
@@ -30,14 +31,5 @@ export const backupResource = jobResource<Backup>({
     }
     return undefined;
   },
-  outputs: (item) => ({
-    serverId: Number(item.server.id),
-    serverName: item.server.name ?? null,
-    backupType: item.backup_type,
-    status: item.status,
-    sizeMb: item.size_mb ?? null,
-    createdAt: item.created_at ?? null,
-    expiresAt: item.expires_at ?? null,
-    description: item.description ?? null,
-  }),
+  outputs: backupFields,
 });

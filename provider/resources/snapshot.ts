@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { Snapshot } from "../client/schemas";
 import { isUnknown, sameText } from "./common";
+import { snapshotFields } from "./fields";
 import { jobResource, type Props } from "./job-resource";
 
 export const SNAPSHOT_NAME_RULE = /^[A-Za-z0-9_-]+$/;
@@ -87,13 +88,5 @@ export const snapshotResource = jobResource<Snapshot>({
     }
     return undefined;
   },
-  outputs: (item) => ({
-    serverId: Number(item.server.id),
-    serverName: item.server.name ?? null,
-    name: item.name,
-    status: item.status,
-    sizeMb: item.size_mb ?? null,
-    createdAt: item.created_at ?? null,
-    description: item.description ?? null,
-  }),
+  outputs: snapshotFields,
 });

@@ -1,0 +1,28 @@
+// A snapshot or backup as this package shows it (camelCase, absent values null): the resources'
+// outputs and the lookups' results are the same fields.
+import type { Backup, Snapshot } from "../client/schemas";
+
+export function snapshotFields(item: Snapshot) {
+  return {
+    serverId: Number(item.server.id),
+    serverName: item.server.name ?? null,
+    name: item.name,
+    status: item.status,
+    sizeMb: item.size_mb ?? null,
+    createdAt: item.created_at ?? null,
+    description: item.description ?? null,
+  };
+}
+
+export function backupFields(item: Backup) {
+  return {
+    serverId: Number(item.server.id),
+    serverName: item.server.name ?? null,
+    backupType: item.backup_type,
+    status: item.status,
+    sizeMb: item.size_mb ?? null,
+    createdAt: item.created_at ?? null,
+    expiresAt: item.expires_at ?? null,
+    description: item.description ?? null,
+  };
+}
