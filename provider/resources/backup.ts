@@ -1,12 +1,19 @@
 // The Backup resource's specifics: a manual backup, 10 per server, and how it looks in the state.
+import { z } from "zod";
 import type { Backup } from "../client/schemas";
 import { sameText } from "./common";
 import { backupFields } from "./fields";
+import { durationInput, idInput, optionalText } from "./inputs";
 import { jobResource } from "./job-resource";
 
 export const backupResource = jobResource<Backup>({
   kind: "backup",
-  inputKeys: ["serverId", "description", "waitTimeout", "adoptId"],
+  inputs: z.object({
+    serverId: idInput("serverId", "12345"),
+    description: optionalText("description"),
+    waitTimeout: durationInput("waitTimeout"),
+    adoptId: idInput("adoptId", "501", { acceptText: true }).nullish(),
+  }),
   replaceKeys: ["serverId", "description", "adoptId"],
   limit: 10,
   limitNoun: "manual backups",

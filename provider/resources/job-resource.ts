@@ -12,33 +12,23 @@ import {
 } from "../client/errors";
 import type { Backup, Snapshot } from "../client/schemas";
 import { type JobKind, waitForJob } from "../wait/jobs";
-import {
-  type CheckFailure,
-  clientFor,
-  durationProblem,
-  idProblem,
-  isUnknown,
-  type ProviderSettings,
-  parseDuration,
-  ResourceInitError,
-  sameText,
-  stringProblem,
-  unknownProperties,
-} from "./common";
+import type { z } from "zod";
+import { clientFor, isUnknown, type ProviderSettings, ResourceInitError, sameText } from "./common";
+import { checkInputs, parseDuration } from "./inputs";
 
 type Job = Snapshot | Backup;
 export type Props = Record<string, unknown>;
 
 export interface JobSpec<T extends Job> {
   kind: JobKind;
-  /** Input properties users may set. */
-  inputKeys: readonly string[];
+  /** The inputs users may set, with their rules. */
+  inputs: z.ZodObject;
   /** Per-server limit and what it counts, for the limit error. */
   limit: number;
   limitNoun: string;
   defaultTimeoutMs: number;
-  /** Kind-specific checks and defaults (a snapshot's name). */
-  checkMore(olds: Props, news: Props, failures: CheckFailure[]): Props;
+  /** Kind-specific defaults (a snapshot's name). */
+  checkMore(olds: Props, news: Props): Props;
   /** Inputs whose change means a new object. */
   replaceKeys: readonly string[];
   post(client: VpsOrgClient, inputs: Props): Promise<T>;
@@ -132,23 +122,8 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
 
   return {
     async check(olds: Props, news: Props) {
-      const failures: CheckFailure[] = unknownProperties(news, spec.inputKeys);
-      const add = (property: string, reason: string | undefined) => reason && failures.push({ property, reason });
-      if (news.serverId === undefined) add("serverId", "serverId is required: the id of the server (e.g. 12345).");
-      else if (!isUnknown(news.serverId)) add("serverId", idProblem("serverId", news.serverId, "12345"));
-      if (news.description != null && !isUnknown(news.description)) {
-        add("description", stringProblem("description", news.description));
-      }
-      if (news.waitTimeout != null && !isUnknown(news.waitTimeout)) {
-        add("waitTimeout", durationProblem("waitTimeout", news.waitTimeout));
-      }
-      if (news.adoptId != null && !isUnknown(news.adoptId)) {
-        add(
-          "adoptId",
-          idProblem("adoptId", Number.isNaN(Number(news.adoptId)) ? news.adoptId : Number(news.adoptId), "801"),
-        );
-      }
-      const inputs = spec.checkMore(olds, news, failures);
+      const failures = checkInputs(spec.inputs, news);
+      const inputs = spec.checkMore(olds, news);
       return { inputs, failures };
     },
 

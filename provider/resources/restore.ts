@@ -5,45 +5,42 @@
 import type { VpsOrgClient } from "../client/client";
 import { type StartedRestore, startBackupRestore, startSnapshotRestore } from "../client/restores";
 import { waitForRestore } from "../wait/jobs";
-import {
-  type CheckFailure,
-  clientFor,
-  durationProblem,
-  idProblem,
-  isUnknown,
-  type ProviderSettings,
-  parseDuration,
-  ResourceInitError,
-  unknownProperties,
-} from "./common";
+import { z } from "zod";
+import { clientFor, isUnknown, type ProviderSettings, ResourceInitError } from "./common";
+import { checkInputs, durationInput, idInput, parseDuration } from "./inputs";
 
 type Props = Record<string, unknown>;
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000; // the vendor says a restore takes 5 to 15 minutes
 
 interface RestoreSpec {
-  /** Inputs users may set, and those whose change means "restore again". */
-  inputKeys: readonly string[];
+  /** The source inputs (ids) with their rules, and those whose change means "restore again". */
+  sourceInputs: z.ZodRawShape;
   replaceKeys: readonly string[];
   /** What is overwritten, for the acknowledgement message. */
   describeLoss(news: Props): string;
-  checkIds(news: Props, failures: CheckFailure[]): void;
   start(client: VpsOrgClient, inputs: Props, sourceTimeoutMs: number): Promise<StartedRestore>;
   sourceOutputs(started: StartedRestore): Props;
 }
 
-/** An id given as a number (12345) or as the digits of a resource id (`snap.id` is a string). */
-function idLikeProblem(property: string, value: unknown, example: string): string | undefined {
-  if (typeof value === "string" && /^\d+$/.test(value)) return undefined;
-  return idProblem(property, value, example);
-}
-
 function restoreResource(spec: RestoreSpec) {
+  const inputKeys = [...Object.keys(spec.sourceInputs), "acknowledgeDataLoss", "triggers", "waitTimeout"];
+  const schemaFor = (news: Props) =>
+    z.object({
+      ...spec.sourceInputs,
+      acknowledgeDataLoss: z.literal(true, {
+        error:
+          `${spec.describeLoss(news)} overwrites ALL current data on the server and cannot be undone; the server is ` +
+          `stopped while it runs. Set acknowledgeDataLoss: true to confirm that this data may be lost.`,
+      }),
+      triggers: z.array(z.unknown(), { error: 'triggers must be a list (e.g. ["2025-01-16 rollback"]).' }).nullish(),
+      waitTimeout: durationInput("waitTimeout"),
+    });
   const timeoutOf = (props: Props) =>
     (typeof props.waitTimeout === "string" && parseDuration(props.waitTimeout)) || DEFAULT_TIMEOUT_MS;
   /** The recorded outputs without the recorded inputs, so that new inputs are not overwritten by old ones. */
   const outputsOf = (props: Props) =>
-    Object.fromEntries(Object.entries(props).filter(([key]) => !spec.inputKeys.includes(key) && key !== "__provider"));
+    Object.fromEntries(Object.entries(props).filter(([key]) => !inputKeys.includes(key) && key !== "__provider"));
   /** Ids compare as text (an input may be "802" where the output is 802); triggers as JSON. */
   const sameValue = (a: unknown, b: unknown) =>
     Array.isArray(a) || Array.isArray(b)
@@ -77,24 +74,7 @@ function restoreResource(spec: RestoreSpec) {
 
   return {
     async check(_olds: Props, news: Props) {
-      const failures = unknownProperties(news, spec.inputKeys);
-      spec.checkIds(news, failures);
-      if (news.acknowledgeDataLoss !== true && !isUnknown(news.acknowledgeDataLoss)) {
-        failures.push({
-          property: "acknowledgeDataLoss",
-          reason:
-            `${spec.describeLoss(news)} overwrites ALL current data on the server and cannot be undone; the server is ` +
-            `stopped while it runs. Set acknowledgeDataLoss: true to confirm that this data may be lost.`,
-        });
-      }
-      if (news.triggers != null && !isUnknown(news.triggers) && !Array.isArray(news.triggers)) {
-        failures.push({ property: "triggers", reason: 'triggers must be a list (e.g. ["2025-01-16 rollback"]).' });
-      }
-      if (news.waitTimeout != null && !isUnknown(news.waitTimeout)) {
-        const problem = durationProblem("waitTimeout", news.waitTimeout);
-        if (problem) failures.push({ property: "waitTimeout", reason: problem });
-      }
-      return { inputs: news, failures };
+      return { inputs: news, failures: checkInputs(schemaFor(news), news) };
     },
 
     async diff(_id: string, olds: Props, news: Props) {
@@ -137,16 +117,9 @@ function restoreResource(spec: RestoreSpec) {
 }
 
 export const snapshotRestoreResource = restoreResource({
-  inputKeys: ["snapshotId", "acknowledgeDataLoss", "triggers", "waitTimeout"],
+  sourceInputs: { snapshotId: idInput("snapshotId", "801", { acceptText: true }) },
   replaceKeys: ["snapshotId", "triggers"],
   describeLoss: (news) => `Restoring snapshot ${isUnknown(news.snapshotId) ? "(id known after up)" : news.snapshotId}`,
-  checkIds(news, failures) {
-    if (news.snapshotId === undefined) failures.push({ property: "snapshotId", reason: "snapshotId is required." });
-    else if (!isUnknown(news.snapshotId)) {
-      const problem = idLikeProblem("snapshotId", news.snapshotId, "801");
-      if (problem) failures.push({ property: "snapshotId", reason: problem });
-    }
-  },
   start: (client, inputs, timeoutMs) => startSnapshotRestore(client, Number(inputs.snapshotId), timeoutMs),
   sourceOutputs: (started) => ({
     snapshotId: Number(started.snapshot?.id),
@@ -155,26 +128,16 @@ export const snapshotRestoreResource = restoreResource({
 });
 
 export const backupRestoreResource = restoreResource({
-  inputKeys: ["serverId", "backupId", "acknowledgeDataLoss", "triggers", "waitTimeout"],
+  // A backup id may be a Backup's `id` (text); a server id is a number, as for Backup and Snapshot.
+  sourceInputs: {
+    serverId: idInput("serverId", "12345"),
+    backupId: idInput("backupId", "501", { acceptText: true }),
+  },
   replaceKeys: ["serverId", "backupId", "triggers"],
   describeLoss: (news) =>
     `Restoring server ${isUnknown(news.serverId) ? "(known after up)" : news.serverId} from backup ${
       isUnknown(news.backupId) ? "(id known after up)" : news.backupId
     }`,
-  checkIds(news, failures) {
-    for (const [key, example] of [
-      ["serverId", "12345"],
-      ["backupId", "501"],
-    ] as const) {
-      if (news[key] === undefined) failures.push({ property: key, reason: `${key} is required.` });
-      else if (!isUnknown(news[key])) {
-        // A backup id may be a Backup's `id` (text); a server id is always a number, as for Backup and Snapshot.
-        const problem =
-          key === "backupId" ? idLikeProblem(key, news[key], example) : idProblem(key, news[key], example);
-        if (problem) failures.push({ property: key, reason: problem });
-      }
-    }
-  },
   start: (client, inputs, timeoutMs) =>
     startBackupRestore(client, Number(inputs.serverId), Number(inputs.backupId), timeoutMs),
   sourceOutputs: (started) => ({

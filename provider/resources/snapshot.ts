@@ -2,8 +2,10 @@
 // limit of 5 per server, and how a snapshot looks in the state.
 import { randomBytes } from "node:crypto";
 import type { Snapshot } from "../client/schemas";
-import { isUnknown, sameText } from "./common";
+import { z } from "zod";
+import { sameText } from "./common";
 import { snapshotFields } from "./fields";
+import { durationInput, idInput, optionalText } from "./inputs";
 import { jobResource, type Props } from "./job-resource";
 
 export const SNAPSHOT_NAME_RULE = /^[A-Za-z0-9_-]+$/;
@@ -32,34 +34,37 @@ function looksAutoNamed(name: unknown, resourceName: unknown): boolean {
   );
 }
 
-export function snapshotNameProblem(name: unknown): string | undefined {
-  if (typeof name !== "string") return `name must be a string, got ${typeof name}.`;
-  if (name === "") return "name must not be empty (omit it to have one made from the resource name).";
-  const bad = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ""))];
-  if (bad.length) {
-    return `name may contain only letters, digits, hyphens and underscores; ${JSON.stringify(name)} contains ${bad
-      .map((c) => JSON.stringify(c))
-      .join(", ")}.`;
-  }
-  if (name.length > SNAPSHOT_NAME_MAX)
-    return `name must be at most ${SNAPSHOT_NAME_MAX} characters, got ${name.length}.`;
-  return undefined;
-}
+export const snapshotNameInput = z
+  .string({ error: (issue) => `name must be a string, got ${typeof issue.input}.` })
+  .min(1, { error: "name must not be empty (omit it to have one made from the resource name)." })
+  .max(SNAPSHOT_NAME_MAX, {
+    error: (issue) => `name must be at most ${SNAPSHOT_NAME_MAX} characters, got ${String(issue.input).length}.`,
+  })
+  .regex(SNAPSHOT_NAME_RULE, {
+    error: (issue) => {
+      const bad = [...new Set(String(issue.input).replace(/[A-Za-z0-9_-]/g, ""))].map((c) => JSON.stringify(c));
+      return `name may contain only letters, digits, hyphens and underscores; ${JSON.stringify(issue.input)} contains ${bad.join(", ")}.`;
+    },
+  })
+  .nullish();
 
 export const snapshotResource = jobResource<Snapshot>({
   kind: "snapshot",
-  inputKeys: ["serverId", "name", "description", "waitTimeout", "adoptId"],
+  inputs: z.object({
+    serverId: idInput("serverId", "12345"),
+    name: snapshotNameInput,
+    description: optionalText("description"),
+    waitTimeout: durationInput("waitTimeout"),
+    adoptId: idInput("adoptId", "801", { acceptText: true }).nullish(),
+  }),
   replaceKeys: ["serverId", "name", "description", "adoptId"],
   limit: 5,
   limitNoun: "snapshots",
   defaultTimeoutMs: 30 * 60_000,
 
-  checkMore(olds: Props, news: Props, failures) {
+  checkMore(olds: Props, news: Props) {
     const inputs = { ...news };
-    if (news.name !== undefined && news.name !== null && !isUnknown(news.name)) {
-      const problem = snapshotNameProblem(news.name);
-      if (problem) failures.push({ property: "name", reason: problem });
-    } else if ((news.name === undefined || news.name === null) && news.adoptId == null) {
+    if ((news.name === undefined || news.name === null) && news.adoptId == null) {
       // Keep the name made last time (Pulumi's autonaming); the engine checks again with no
       // olds when the resource is replaced, so a replacement gets a fresh name.
       inputs.name = looksAutoNamed(olds.name, news.__resourceName)

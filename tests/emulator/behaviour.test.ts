@@ -102,16 +102,10 @@ test("unknown fault fields are refused with a clear message", async () => {
   await expect(ctx.control.faults([{ method: "GET", colour: "red" }])).rejects.toThrow(/colour/);
 });
 
-test("the CLI starts on a free port, prints its URL and serves each token's account", async () => {
-  const cli = spawn(process.execPath, [
-    join(__dirname, "../../dist/emulator/cli.js"),
-    "--port",
-    "0",
-    "--token",
-    "vps_a",
-    "--token",
-    "vps_b",
-  ]);
+test("the CLI (npx vpsorg-emulator) starts on a free port, prints its URL and serves each token's account", async () => {
+  // The bin link npm made, as `npx vpsorg-emulator` runs it: shebang and executable bit included.
+  const bin = join(__dirname, "..", "..", "node_modules", ".bin", "vpsorg-emulator");
+  const cli = spawn(bin, ["--port", "0", "--token", "vps_a", "--token", "vps_b"]);
   try {
     const line = await new Promise<string>((resolve, reject) => {
       cli.stdout.on("data", (chunk: Buffer) => resolve(chunk.toString()));

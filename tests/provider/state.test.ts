@@ -1,6 +1,7 @@
 // What goes into the Pulumi state: the serialized provider holds no token and no path of this
 // machine, stays small, and works from another directory (another machine) and with config or
 // environment credentials.
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,4 +94,14 @@ test("no token anywhere is one clear error that says how to set it", async () =>
     expect(error.message).toMatch(/VPS_API_TOKEN/);
   });
   expect((await ctx.control.requests()).total).toBe(0);
+});
+
+test("a program that uses the provider loads neither the emulator nor its server framework", () => {
+  const probe = `
+    require("pulumi-vpsorg");
+    require("pulumi-vpsorg/provider");
+    const loaded = Object.keys(require.cache);
+    console.log(JSON.stringify(loaded.filter((f) => /node_modules\\/fastify\\/|\\/emulator\\//.test(f))));`;
+  const out = execFileSync(process.execPath, ["-e", probe], { cwd: PROGRAM_DIR, encoding: "utf8" });
+  expect(JSON.parse(out)).toEqual([]);
 });

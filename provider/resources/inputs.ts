@@ -1,0 +1,85 @@
+// The resources' inputs as zod schemas, with messages a person understands, and the one function
+// that turns zod's issues into the engine's check failures (property + reason).
+import { z } from "zod";
+import { isUnknown } from "./common";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** A positive whole number, e.g. a server id. `acceptText`: also its digits as text (a resource's `id`). */
+export function idInput(property: string, example: string, { acceptText = false } = {}) {
+  const number = z
+    .number({
+      error: (issue) =>
+        issue.input === undefined
+          ? `${property} is required (e.g. ${example}).`
+          : typeof issue.input === "string"
+            ? `${property} must be a number (e.g. ${example}), not the string ${JSON.stringify(issue.input)}.`
+            : `${property} must be a number (e.g. ${example}), got ${describe(issue.input)}.`,
+    })
+    .refine((n) => Number.isInteger(n) && n > 0, {
+      error: (issue) => `${property} must be a positive whole number (e.g. ${example}), got ${issue.input}.`,
+    });
+  if (!acceptText) return number;
+  return z.preprocess((value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), number);
+}
+
+export const optionalText = (property: string) =>
+  z.string({ error: (issue) => `${property} must be a string, got ${describe(issue.input)}.` }).nullish();
+
+const DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/;
+
+/** "30m", "1h30m", "90s" (the form of Pulumi's customTimeouts) in milliseconds; undefined if unreadable. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match || text.trim() === "") return undefined;
+  const [, h = "0", m = "0", s = "0"] = match;
+  const ms = (Number(h) * 3600 + Number(m) * 60 + Number(s)) * 1000;
+  return ms > 0 ? ms : undefined;
+}
+
+export const durationInput = (property: string) =>
+  z
+    .string({ error: (issue) => `${property} must be a duration string such as "30m", got ${describe(issue.input)}.` })
+    .refine((text) => parseDuration(text) !== undefined, {
+      error: (issue) =>
+        `${property} must be a duration such as "45s", "30m" or "1h30m", got ${JSON.stringify(issue.input)}.`,
+    })
+    .nullish();
+
+/**
+ * Validates `news` against an object schema. Keys starting with "__" (the engine's `__provider`,
+ * this package's `__resourceName`) are not the user's; values not known until `up` are not judged.
+ */
+export function checkInputs(schema: z.ZodObject, news: Record<string, unknown>): CheckFailure[] {
+  const pending = new Set(Object.keys(news).filter((key) => isUnknown(news[key])));
+  const own = Object.fromEntries(
+    Object.entries(news).filter(([key, value]) => !key.startsWith("__") && !pending.has(key) && value !== undefined),
+  );
+  const known = Object.keys(schema.shape);
+  // A required input not known until `up` is not missing: judge the others only.
+  const mask = Object.fromEntries(known.filter((key) => pending.has(key)).map((key) => [key, true]));
+  const result = schema
+    .partial(mask as Record<string, true> & Record<number, never>)
+    .strict()
+    .safeParse(own);
+  if (result.success) return [];
+  return result.error.issues.flatMap((issue): CheckFailure[] => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        property: key,
+        reason: `${key} is not a property of this resource (known: ${known.join(", ")}).`,
+      }));
+    }
+    return [{ property: String(issue.path[0] ?? "(inputs)"), reason: issue.message }];
+  });
+}
