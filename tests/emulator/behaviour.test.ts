@@ -102,14 +102,15 @@ test("unknown fault fields are refused with a clear message", async () => {
   await expect(ctx.control.faults([{ method: "GET", colour: "red" }])).rejects.toThrow(/colour/);
 });
 
-test("the CLI (npx vpsorg-emulator) starts on a free port, prints its URL and serves each token's account", async () => {
-  // The bin link npm made, as `npx vpsorg-emulator` runs it: shebang and executable bit included.
-  const bin = join(__dirname, "..", "..", "node_modules", ".bin", "vpsorg-emulator");
+test("the CLI starts on a free port, prints its URL and serves each token's account", async () => {
+  // The file package.json's "bin" names, run as npx runs it: through its shebang and executable bit.
+  const bin = join(__dirname, "..", "..", "dist", "emulator", "cli.js");
   const cli = spawn(bin, ["--port", "0", "--token", "vps_a", "--token", "vps_b"]);
   try {
     const line = await new Promise<string>((resolve, reject) => {
       cli.stdout.on("data", (chunk: Buffer) => resolve(chunk.toString()));
       cli.on("exit", (code) => reject(new Error(`exited with ${code}`)));
+      cli.on("error", reject);
     });
     const url = /(http:\/\/127\.0\.0\.1:\d+\/api\/v1)/.exec(line)?.[1];
     expect(url).toBeDefined();
