@@ -1,8 +1,13 @@
 // pulumi-vpsorg: what a Pulumi program imports.
 export { Backup, type BackupArgs } from "./backup";
+export { Account, type AccountRef } from "./common";
 export {
   type BackupInfo,
   type GetBackupArgs,
+  type GetBackupResult,
+  type GetBackupsResult,
+  type GetSnapshotResult,
+  type GetSnapshotsResult,
   type GetBackupsArgs,
   type GetSnapshotArgs,
   type GetSnapshotsArgs,

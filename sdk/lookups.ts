@@ -3,15 +3,38 @@
 // process with the resources' configuration: vpsorg:apiToken / vpsorg:apiUrl, then the environment.
 import * as pulumi from "@pulumi/pulumi";
 import { VpsOrgClient } from "../provider/client/client";
+import { clean } from "../provider/resources/messages";
+import { type AccountRef, accountName } from "./common";
 import type { Backup, Snapshot } from "../provider/client/schemas";
 import { backupFields, snapshotFields } from "../provider/resources/fields";
 
-export interface LookupOptions {
-  /** Override the token (default: vpsorg:apiToken, then VPS_API_TOKEN). */
+/**
+ * Pulumi's usual invoke options (`parent`, ...), plus which account to read. `provider` and
+ * `version` have no meaning for a dynamic provider and are ignored.
+ */
+export interface LookupOptions extends pulumi.InvokeOptions {
+  /** The account (an `Account` or its name) when not the default one. */
+  account?: AccountRef;
+  /** Override the token (default: the account's config, then its environment variable). */
   apiToken?: string;
   /** Override the URL (default: vpsorg:apiUrl, then VPS_API_URL, then the vendor's URL). */
   apiUrl?: string;
 }
+
+export interface GetSnapshotsResult {
+  serverId: number | null;
+  nameRegex: string | null;
+  ids: number[];
+  snapshots: SnapshotInfo[];
+}
+export type GetSnapshotResult = SnapshotInfo;
+export interface GetBackupsResult {
+  serverId: number | null;
+  backupType: string | null;
+  ids: number[];
+  backups: BackupInfo[];
+}
+export type GetBackupResult = BackupInfo;
 
 export interface SnapshotInfo {
   id: number;
@@ -61,16 +84,61 @@ export interface GetBackupArgs {
   mostRecent?: boolean;
 }
 
+/** A lookup's error: one sentence with its remedy, and no stack of the package's internals. */
 export class LookupError extends Error {
   override readonly name = "LookupError";
+  constructor(message: string) {
+    super(message);
+    this.stack = `LookupError: ${message}`;
+  }
 }
 
+/** The same configuration the resources read, in the program's process. */
 function client(options: LookupOptions): VpsOrgClient {
   const config = new pulumi.Config("vpsorg");
+  const name = accountName(options.account);
+  if (!name) {
+    return new VpsOrgClient({
+      token: options.apiToken ?? config.get("apiToken"),
+      baseUrl: options.apiUrl ?? config.get("apiUrl"),
+    });
+  }
+  const accounts = config.getObject<Record<string, { apiToken?: string; apiUrl?: string }>>("accounts") ?? {};
+  const suffix = name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+  const token = options.apiToken ?? accounts[name]?.apiToken ?? process.env[`VPS_API_TOKEN_${suffix}`];
+  if (!token) {
+    throw new LookupError(
+      `No VPS.org API token for account "${name}": run \`pulumi config set --secret --path ` +
+        `vpsorg:accounts.${name}.apiToken <token>\` or set the VPS_API_TOKEN_${suffix} environment variable.`,
+    );
+  }
   return new VpsOrgClient({
-    token: options.apiToken ?? config.get("apiToken"),
-    baseUrl: options.apiUrl ?? config.get("apiUrl"),
+    token,
+    baseUrl: options.apiUrl ?? accounts[name]?.apiUrl ?? process.env[`VPS_API_URL_${suffix}`] ?? config.get("apiUrl"),
   });
+}
+
+/** Unknown keys (a typo such as `serverID`) are rejected before any request. */
+function onlyKnown(fn: string, args: unknown, known: readonly string[]): void {
+  if (args === undefined || args === null) return;
+  if (typeof args !== "object" || Array.isArray(args)) {
+    throw new LookupError(`${fn}: expected an object of arguments (${known.join(", ")}), got ${typeof args}.`);
+  }
+  for (const key of Object.keys(args)) {
+    if (!known.includes(key)) {
+      throw new LookupError(`${fn}: ${key} is not an argument of ${fn} (known: ${known.join(", ")}).`);
+    }
+  }
+}
+
+/** A lookup rejects with one clean message: Pulumi prints it, not "unhandled exception" and a stack. */
+async function lookup<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof LookupError) throw error;
+    throw new LookupError(clean(error).message);
+  }
 }
 
 function requireServerId(fn: string, serverId: unknown): number {
@@ -128,49 +196,68 @@ function pickOne<T extends { id: number; createdAt: string | null }>(
 const snapshotInfo = (s: Snapshot): SnapshotInfo => ({ id: Number(s.id), ...snapshotFields(s) });
 const backupInfo = (b: Backup): BackupInfo => ({ id: Number(b.id), ...backupFields(b) });
 
-export async function getSnapshots(args: GetSnapshotsArgs = {}, options: LookupOptions = {}) {
-  const serverId = optionalServerId("getSnapshots", args.serverId);
-  const pattern = compileRegex("getSnapshots", args.nameRegex);
-  const all = (await client(options).snapshots.list({ serverId })).map(snapshotInfo);
-  const snapshots = all.filter((s) => !pattern || pattern.test(s.name));
-  return { serverId: serverId ?? null, nameRegex: args.nameRegex ?? null, ids: snapshots.map((s) => s.id), snapshots };
+export function getSnapshots(args: GetSnapshotsArgs = {}, options: LookupOptions = {}): Promise<GetSnapshotsResult> {
+  return lookup(async () => {
+    onlyKnown("getSnapshots", args, ["serverId", "nameRegex"]);
+    const serverId = optionalServerId("getSnapshots", args.serverId);
+    const pattern = compileRegex("getSnapshots", args.nameRegex);
+    const all = (await client(options).snapshots.list({ serverId })).map(snapshotInfo);
+    const snapshots = all.filter((s) => !pattern || pattern.test(s.name));
+    return {
+      serverId: serverId ?? null,
+      nameRegex: args.nameRegex ?? null,
+      ids: snapshots.map((s) => s.id),
+      snapshots,
+    };
+  });
 }
 
-export async function getSnapshot(args: GetSnapshotArgs, options: LookupOptions = {}): Promise<SnapshotInfo> {
-  const fn = "getSnapshot";
-  const serverId = requireServerId(fn, args?.serverId);
-  if ((args.name === undefined) === (args.nameRegex === undefined)) {
-    throw new LookupError(`${fn}: give exactly one of name or nameRegex.`);
-  }
-  const pattern = compileRegex(fn, args.nameRegex);
-  const all = (await client(options).snapshots.list({ serverId })).map(snapshotInfo);
-  const matches = all.filter((s) => (pattern ? pattern.test(s.name) : s.name === args.name));
-  const what = `snapshot on server ${serverId} ${pattern ? `matching /${args.nameRegex}/` : `named ${JSON.stringify(args.name)}`}`;
-  return pickOne(fn, what, matches, args.mostRecent, (s) => `${s.id} ${s.name} (${s.createdAt})`);
+export function getSnapshot(args: GetSnapshotArgs, options: LookupOptions = {}): Promise<GetSnapshotResult> {
+  return lookup(async () => {
+    const fn = "getSnapshot";
+    onlyKnown(fn, args, ["serverId", "name", "nameRegex", "mostRecent"]);
+    const serverId = requireServerId(fn, args?.serverId);
+    if ((args.name === undefined) === (args.nameRegex === undefined)) {
+      throw new LookupError(`${fn}: give exactly one of name or nameRegex.`);
+    }
+    const pattern = compileRegex(fn, args.nameRegex);
+    const all = (await client(options).snapshots.list({ serverId })).map(snapshotInfo);
+    const matches = all.filter((s) => (pattern ? pattern.test(s.name) : s.name === args.name));
+    const what = `snapshot on server ${serverId} ${pattern ? `matching /${args.nameRegex}/` : `named ${JSON.stringify(args.name)}`}`;
+    return pickOne(fn, what, matches, args.mostRecent, (s) => `${s.id} ${s.name} (${s.createdAt})`);
+  });
 }
 
-export async function getBackups(args: GetBackupsArgs = {}, options: LookupOptions = {}) {
-  const serverId = optionalServerId("getBackups", args.serverId);
-  checkBackupType("getBackups", args.backupType);
-  const backups = (await client(options).backups.list({ serverId, backupType: args.backupType })).map(backupInfo);
-  return { serverId: serverId ?? null, backupType: args.backupType ?? null, ids: backups.map((b) => b.id), backups };
+export function getBackups(args: GetBackupsArgs = {}, options: LookupOptions = {}): Promise<GetBackupsResult> {
+  return lookup(async () => {
+    onlyKnown("getBackups", args, ["serverId", "backupType"]);
+    const serverId = optionalServerId("getBackups", args.serverId);
+    checkBackupType("getBackups", args.backupType);
+    const backups = (await client(options).backups.list({ serverId, backupType: args.backupType })).map(backupInfo);
+    return { serverId: serverId ?? null, backupType: args.backupType ?? null, ids: backups.map((b) => b.id), backups };
+  });
 }
 
-export async function getBackup(args: GetBackupArgs, options: LookupOptions = {}): Promise<BackupInfo> {
-  const fn = "getBackup";
-  const serverId = requireServerId(fn, args?.serverId);
-  checkBackupType(fn, args.backupType);
-  const before = args.createdBefore === undefined ? undefined : Date.parse(args.createdBefore);
-  if (before !== undefined && Number.isNaN(before)) {
-    throw new LookupError(`${fn}: createdBefore must be an ISO 8601 time, got ${JSON.stringify(args.createdBefore)}.`);
-  }
-  const matches = (await client(options).backups.list({ serverId, backupType: args.backupType }))
-    .map(backupInfo)
-    .filter((b) => before === undefined || Date.parse(b.createdAt ?? "") < before);
-  const what = `${args.backupType ? `${args.backupType} ` : ""}backup on server ${serverId}${
-    args.createdBefore ? ` created before ${args.createdBefore}` : ""
-  }`;
-  return pickOne(fn, what, matches, args.mostRecent, (b) => `${b.id} ${b.backupType} (${b.createdAt})`);
+export function getBackup(args: GetBackupArgs, options: LookupOptions = {}): Promise<GetBackupResult> {
+  return lookup(async () => {
+    const fn = "getBackup";
+    onlyKnown(fn, args, ["serverId", "backupType", "createdBefore", "mostRecent"]);
+    const serverId = requireServerId(fn, args?.serverId);
+    checkBackupType(fn, args.backupType);
+    const before = args.createdBefore === undefined ? undefined : Date.parse(args.createdBefore);
+    if (before !== undefined && Number.isNaN(before)) {
+      throw new LookupError(
+        `${fn}: createdBefore must be an ISO 8601 time, got ${JSON.stringify(args.createdBefore)}.`,
+      );
+    }
+    const matches = (await client(options).backups.list({ serverId, backupType: args.backupType }))
+      .map(backupInfo)
+      .filter((b) => before === undefined || Date.parse(b.createdAt ?? "") < before);
+    const what = `${args.backupType ? `${args.backupType} ` : ""}backup on server ${serverId}${
+      args.createdBefore ? ` created before ${args.createdBefore}` : ""
+    }`;
+    return pickOne(fn, what, matches, args.mostRecent, (b) => `${b.id} ${b.backupType} (${b.createdAt})`);
+  });
 }
 
 type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { makeShim } from "../provider/shim";
+import { type AccountRef, accountName } from "./common";
 
 /** What every restore takes besides its source. */
 interface RestoreCommonArgs {
@@ -7,11 +8,16 @@ interface RestoreCommonArgs {
    * Required, and must be `true`: a restore overwrites ALL current data on the server and cannot be
    * undone. Spelling it out makes the consequence visible in code review.
    */
-  acknowledgeDataLoss: pulumi.Input<boolean>;
+  acknowledgeDataLoss: pulumi.Input<true>;
   /** Change any value here to restore again from the same source (e.g. `["2025-01-16 incident 42"]`). */
   triggers?: pulumi.Input<pulumi.Input<string | number | boolean>[]>;
-  /** How long `up` waits for the server to come back (and for a source still in progress): "30m" (default). */
+  /**
+   * How long `up` waits for the server to come back (and for a source still in progress): "30m"
+   * (default), at most "24h". Without it, the resource option `customTimeouts.create` is used when set.
+   */
   waitTimeout?: pulumi.Input<string>;
+  /** The account (an `Account` or its name) when not the default one. */
+  account?: AccountRef;
 }
 
 export interface SnapshotRestoreArgs extends RestoreCommonArgs {
@@ -29,6 +35,8 @@ const snapshotRestoreProvider = makeShim("snapshotRestore");
 const backupRestoreProvider = makeShim("backupRestore");
 
 const restoreOutputs = {
+  outcome: undefined,
+  failure: undefined,
   serverName: undefined,
   serverStatus: undefined,
   message: undefined,
@@ -49,11 +57,15 @@ export class SnapshotRestore extends pulumi.dynamic.Resource {
   declare readonly snapshotName: pulumi.Output<string | null>;
   declare readonly message: pulumi.Output<string | null>;
   declare readonly startedAt: pulumi.Output<string>;
-  /** When the server came back; null only in a state whose wait timed out. */
+  /** When the server came back (or the restore failed); null only in a state whose wait timed out. */
   declare readonly finishedAt: pulumi.Output<string | null>;
+  /** "succeeded", "failed" (the resource then fails on every `up` until `triggers` change), or "restoring". */
+  declare readonly outcome: pulumi.Output<string | null>;
+  /** Why a failed restore failed; null otherwise. */
+  declare readonly failure: pulumi.Output<string | null>;
 
   constructor(name: string, args: SnapshotRestoreArgs, opts?: pulumi.CustomResourceOptions) {
-    const { snapshotId, acknowledgeDataLoss, triggers, waitTimeout, ...unknown } = args;
+    const { snapshotId, acknowledgeDataLoss, triggers, waitTimeout, account, ...unknown } = args;
     super(
       snapshotRestoreProvider,
       name,
@@ -62,7 +74,8 @@ export class SnapshotRestore extends pulumi.dynamic.Resource {
         snapshotId,
         acknowledgeDataLoss,
         triggers,
-        waitTimeout,
+        waitTimeout: waitTimeout ?? opts?.customTimeouts?.create,
+        account: accountName(account),
         serverId: undefined,
         snapshotName: undefined,
         ...restoreOutputs,
@@ -85,9 +98,11 @@ export class BackupRestore extends pulumi.dynamic.Resource {
   declare readonly message: pulumi.Output<string | null>;
   declare readonly startedAt: pulumi.Output<string>;
   declare readonly finishedAt: pulumi.Output<string | null>;
+  declare readonly outcome: pulumi.Output<string | null>;
+  declare readonly failure: pulumi.Output<string | null>;
 
   constructor(name: string, args: BackupRestoreArgs, opts?: pulumi.CustomResourceOptions) {
-    const { serverId, backupId, acknowledgeDataLoss, triggers, waitTimeout, ...unknown } = args;
+    const { serverId, backupId, acknowledgeDataLoss, triggers, waitTimeout, account, ...unknown } = args;
     super(
       backupRestoreProvider,
       name,
@@ -97,7 +112,8 @@ export class BackupRestore extends pulumi.dynamic.Resource {
         backupId,
         acknowledgeDataLoss,
         triggers,
-        waitTimeout,
+        waitTimeout: waitTimeout ?? opts?.customTimeouts?.create,
+        account: accountName(account),
         backupType: undefined,
         backupCreatedAt: undefined,
         ...restoreOutputs,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { makeShim } from "../provider/shim";
+import { type AccountRef, commonInputs } from "./common";
 
 export interface SnapshotArgs {
   /** The server to snapshot (e.g. 12345). */
@@ -10,7 +11,12 @@ export interface SnapshotArgs {
    */
   name?: pulumi.Input<string>;
   description?: pulumi.Input<string>;
-  /** How long `pulumi up` waits for the snapshot to complete: "30m" (default), "45s", "1h30m". */
+  /**
+   * The account (an `Account` or its name) when not the default one; changing it replaces the object.
+   */
+  account?: AccountRef;
+  /** How long `pulumi up` waits for the snapshot to complete: "30m" (default), "45s", "1h30m", at most "24h".
+   * Without it, the resource option `customTimeouts.create` is used when set. */
   waitTimeout?: pulumi.Input<string>;
   /**
    * Bring an existing snapshot under management instead of creating one (`pulumi import` does not
@@ -34,9 +40,10 @@ export class Snapshot extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string | null>;
   declare readonly waitTimeout: pulumi.Output<string | undefined>;
   declare readonly adoptId: pulumi.Output<number | undefined>;
+  declare readonly account: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: SnapshotArgs, opts?: pulumi.CustomResourceOptions) {
-    const { serverId, name: snapshotName, description, waitTimeout, adoptId, ...unknown } = args;
+    const { serverId, name: snapshotName, description, waitTimeout, adoptId, account, ...unknown } = args;
     super(
       provider,
       name,
@@ -45,9 +52,8 @@ export class Snapshot extends pulumi.dynamic.Resource {
         serverId,
         name: snapshotName,
         description,
-        waitTimeout,
         adoptId,
-        __resourceName: name,
+        ...commonInputs(name, "Snapshot", { waitTimeout, account }, opts),
         serverName: undefined,
         status: undefined,
         sizeMb: undefined,

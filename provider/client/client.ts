@@ -4,8 +4,6 @@ import { HttpClient, type HttpOptions } from "./http";
 import { Backups } from "./resources/backups";
 import { Servers } from "./resources/servers";
 import { Snapshots } from "./resources/snapshots";
-import { type RestoreOptions, type RestoreResult, restoreFromBackup, restoreFromSnapshot } from "./restores";
-import type { Id } from "./schemas";
 
 export type ClientOptions = HttpOptions;
 
@@ -27,18 +25,5 @@ export class VpsOrgClient {
       .update(`${http.baseUrl}\n${http.tokenFingerprint}`)
       .digest("hex")
       .slice(0, 16);
-  }
-
-  /**
-   * Restores the snapshot's server from the snapshot: ALL current data on the server is overwritten.
-   * Waits for a snapshot still `in_progress` first; with `wait`, also until the server is back.
-   */
-  restoreSnapshot(snapshotId: Id, options: RestoreOptions = {}): Promise<RestoreResult> {
-    return restoreFromSnapshot(this, snapshotId, options);
-  }
-
-  /** Restores a server from one of its backups: ALL current data on the server is overwritten. */
-  restoreBackup(serverId: Id, backupId: Id, options: RestoreOptions = {}): Promise<RestoreResult> {
-    return restoreFromBackup(this, serverId, backupId, options);
   }
 }

@@ -4,5 +4,4 @@ export { DEFAULT_API_URL, resolveConnection } from "./config";
 export * from "./errors";
 export type { Logger, LogLevel } from "./redact";
 export type { BackupListQuery, BackupType } from "./resources/backups";
-export type { RestoreOptions, RestoreResult, StartedRestore } from "./restores";
 export type { Backup, Id, JobStatus, RestoreResponse, Server, Snapshot } from "./schemas";

@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { Backup } from "../client/schemas";
 import { sameText } from "./common";
 import { backupFields } from "./fields";
-import { durationInput, idInput, optionalText } from "./inputs";
+import { withoutMarker } from "./identity";
+import { accountInput, durationInput, idInput, optionalText } from "./inputs";
 import { jobResource } from "./job-resource";
 
 export const backupResource = jobResource<Backup>({
@@ -13,27 +14,20 @@ export const backupResource = jobResource<Backup>({
     description: optionalText("description"),
     waitTimeout: durationInput("waitTimeout"),
     adoptId: idInput("adoptId", "501", { acceptText: true }).nullish(),
+    account: accountInput,
   }),
-  replaceKeys: ["serverId", "description", "adoptId"],
+  replaceKeys: ["serverId", "description", "adoptId", "account"],
+  identityKeys: ["serverId", "description"],
   limit: 10,
   limitNoun: "manual backups",
   defaultTimeoutMs: 60 * 60_000,
   checkMore: (_olds, news) => ({ ...news }),
-  post: (client, inputs) =>
-    client.backups.create({
-      serverId: Number(inputs.serverId),
-      description: (inputs.description as string | undefined) ?? null,
-    }),
+  post: (client, inputs, description) => client.backups.create({ serverId: Number(inputs.serverId), description }),
   list: (client, serverId) => client.backups.list({ serverId }),
+  remove: (client, id) => client.backups.delete(id),
   countsTowardLimit: (item) => item.backup_type === "manual",
-  // No name to match by: a manual backup that was not there before the POST, with our description.
-  findCreated: (items, inputs, before) =>
-    items.find(
-      (item) =>
-        !before.has(String(item.id)) && item.backup_type === "manual" && sameText(item.description, inputs.description),
-    ),
   adoptProblem(item, inputs) {
-    if (inputs.description != null && !sameText(inputs.description, item.description)) {
+    if (inputs.description != null && !sameText(inputs.description, withoutMarker(item.description))) {
       return `backup ${item.id} has the description ${JSON.stringify(item.description ?? "")}; remove description or make it match.`;
     }
     return undefined;

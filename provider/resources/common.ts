@@ -1,34 +1,110 @@
 // What every dynamic provider here shares: settings from `configure`, the client they make,
 // the partial-failure error the engine understands, input checks and durations.
 import { VpsOrgClient } from "../client/client";
+import { ConfigurationError } from "../client/errors";
 import { stderrLogger } from "../client/redact";
+import type { CredentialSource } from "./messages";
 
 /** Stack config as the dynamic-provider host hands it to `configure`. */
 export interface ConfigLike {
   get(key: string): string | undefined;
 }
 
-/** Read once per provider process in `configure`; kept in memory only, never serialized. */
-export interface ProviderSettings {
+/** One account's credentials; absent values fall back to the environment. */
+export interface AccountSettings {
   apiToken?: string;
   apiUrl?: string;
 }
 
+/** Read once per provider process in `configure`; kept in memory only, never serialized. */
+export interface ProviderSettings extends AccountSettings {
+  /** Named accounts from the stack config `vpsorg:accounts` (`{ prod: { apiToken, apiUrl } }`). */
+  accounts?: Record<string, AccountSettings>;
+}
+
 export function readSettings(config: ConfigLike | undefined): ProviderSettings {
-  const get = (key: string) => {
+  const get = (key: string): unknown => {
     try {
-      const value = config?.get(key);
-      return typeof value === "string" && value !== "" ? value : undefined;
+      return config?.get(key);
     } catch {
       return undefined; // no stack config at all: the environment variables still apply
     }
   };
-  return { apiToken: get("vpsorg:apiToken"), apiUrl: get("vpsorg:apiUrl") };
+  return { apiToken: text(get("vpsorg:apiToken")), apiUrl: text(get("vpsorg:apiUrl")), accounts: accounts(get) };
 }
 
-/** A client for this call: stack config first, then VPS_API_TOKEN / VPS_API_URL. */
-export function clientFor(settings: ProviderSettings | undefined): VpsOrgClient {
-  return new VpsOrgClient({ token: settings?.apiToken, baseUrl: settings?.apiUrl, logger: stderrLogger() });
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** `vpsorg:accounts` arrives as JSON text (structured config) or as an object; anything else is ignored. */
+function accounts(get: (key: string) => unknown): Record<string, AccountSettings> | undefined {
+  let value = get("vpsorg:accounts");
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!value || typeof value !== "object") return undefined;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, Record<string, unknown>>).map(([name, entry]) => [
+      name,
+      { apiToken: text(entry?.apiToken), apiUrl: text(entry?.apiUrl) },
+    ]),
+  );
+}
+
+/** The environment variable suffix of an account: `prod-eu` reads VPS_API_TOKEN_PROD_EU. */
+export const envSuffix = (account: string) => account.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+
+interface Resolved {
+  token: string | undefined;
+  baseUrl: string | undefined;
+  source: CredentialSource;
+}
+
+/**
+ * Where one call's credentials come from. The default account: stack config vpsorg:apiToken /
+ * vpsorg:apiUrl, then VPS_API_TOKEN / VPS_API_URL. A named account: vpsorg:accounts.<name>.apiToken /
+ * .apiUrl, then VPS_API_TOKEN_<NAME> / VPS_API_URL_<NAME>, and for the URL the default account's.
+ */
+export function resolveAccount(
+  settings: ProviderSettings | undefined,
+  account?: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+): Resolved {
+  const named = typeof account === "string" && account !== "" ? account : undefined;
+  const own = named ? settings?.accounts?.[named] : settings;
+  const tokenKey = named ? `vpsorg:accounts.${named}.apiToken` : "vpsorg:apiToken";
+  const urlKey = named ? `vpsorg:accounts.${named}.apiUrl` : "vpsorg:apiUrl";
+  const tokenEnv = named ? `VPS_API_TOKEN_${envSuffix(named)}` : "VPS_API_TOKEN";
+  const urlEnv = named ? `VPS_API_URL_${envSuffix(named)}` : "VPS_API_URL";
+  // A named account without a URL of its own uses the default account's (one emulator, two tokens).
+  const baseUrl = own?.apiUrl ?? text(env[urlEnv]) ?? settings?.apiUrl ?? text(env.VPS_API_URL);
+  return {
+    token: own?.apiToken ?? text(env[tokenEnv]),
+    baseUrl,
+    source: {
+      token: own?.apiToken ? `stack config ${tokenKey}` : `the ${tokenEnv} environment variable`,
+      howToSet:
+        `run \`pulumi config set --secret ${named ? "--path " : ""}${tokenKey} <token>\` ` +
+        `or set the ${tokenEnv} environment variable`,
+      url: `${urlKey} (or ${urlEnv})`,
+      baseUrl,
+    },
+  };
+}
+
+/** The client for one call (the default account, or a named one); a missing token is one clear error. */
+export function clientFor(settings: ProviderSettings | undefined, account?: unknown): VpsOrgClient {
+  const { token, baseUrl, source } = resolveAccount(settings, account);
+  if (!token) {
+    const which = typeof account === "string" && account ? ` for account "${account}"` : "";
+    throw new ConfigurationError(`No VPS.org API token${which}: ${source.howToSet}.`);
+  }
+  return new VpsOrgClient({ token, baseUrl, logger: stderrLogger() });
 }
 
 /**

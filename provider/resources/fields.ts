@@ -1,6 +1,7 @@
 // A snapshot or backup as this package shows it (camelCase, absent values null): the resources'
-// outputs and the lookups' results are the same fields.
+// outputs and the lookups' results are the same fields. A description shows without our marker.
 import type { Backup, Snapshot } from "../client/schemas";
+import { withoutMarker } from "./identity";
 
 export function snapshotFields(item: Snapshot) {
   return {
@@ -10,7 +11,7 @@ export function snapshotFields(item: Snapshot) {
     status: item.status,
     sizeMb: item.size_mb ?? null,
     createdAt: item.created_at ?? null,
-    description: item.description ?? null,
+    description: withoutMarker(item.description),
   };
 }
 
@@ -23,6 +24,6 @@ export function backupFields(item: Backup) {
     sizeMb: item.size_mb ?? null,
     createdAt: item.created_at ?? null,
     expiresAt: item.expires_at ?? null,
-    description: item.description ?? null,
+    description: withoutMarker(item.description),
   };
 }

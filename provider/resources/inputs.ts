@@ -33,10 +33,23 @@ export function idInput(property: string, example: string, { acceptText = false 
   return z.preprocess((value) => (typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value), number);
 }
 
+/** A named account (`vpsorg:accounts.<name>` in the stack config); absent: the default account. */
+export const accountInput = z
+  .string({ error: (issue) => `account must be an account name such as "prod", got ${describe(issue.input)}.` })
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, {
+    error: (issue) =>
+      `account must be 1 to 64 letters, digits, hyphens or underscores (it names vpsorg:accounts.<name> in the ` +
+      `stack config), got ${JSON.stringify(issue.input)}.`,
+  })
+  .nullish();
+
 export const optionalText = (property: string) =>
   z.string({ error: (issue) => `${property} must be a string, got ${describe(issue.input)}.` }).nullish();
 
 const DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/;
+
+/** The longest wait a duration input may ask for. Jobs take minutes; a day is a generous ceiling. */
+export const MAX_DURATION_MS = 24 * 3_600_000;
 
 /** "30m", "1h30m", "90s" (the form of Pulumi's customTimeouts) in milliseconds; undefined if unreadable. */
 export function parseDuration(text: string): number | undefined {
@@ -53,6 +66,11 @@ export const durationInput = (property: string) =>
     .refine((text) => parseDuration(text) !== undefined, {
       error: (issue) =>
         `${property} must be a duration such as "45s", "30m" or "1h30m", got ${JSON.stringify(issue.input)}.`,
+    })
+    .refine((text) => (parseDuration(text) ?? 0) <= MAX_DURATION_MS, {
+      error: (issue) =>
+        `${property} must be at most "24h" (VPS.org jobs take minutes; a longer wait is almost certainly a typo), ` +
+        `got ${JSON.stringify(issue.input)}.`,
     })
     .nullish();
 

@@ -1,20 +1,15 @@
 // The life of a Backup or a Snapshot resource: post, wait until `completed`, record; resume a
 // wait that timed out; replace a failed one; refresh; delete. The two differ only in their spec.
 import type { VpsOrgClient } from "../client/client";
-import {
-  ApiConnectionError,
-  BadRequestError,
-  JobFailedError,
-  NotFoundError,
-  ServerError,
-  UnexpectedResponseError,
-  WaitTimeoutError,
-} from "../client/errors";
+import { BadRequestError, JobFailedError, NotFoundError, WaitTimeoutError } from "../client/errors";
 import type { Backup, Snapshot } from "../client/schemas";
 import { type JobKind, waitForJob } from "../wait/jobs";
 import type { z } from "zod";
+import { noteOwned } from "./claims";
 import { clientFor, isUnknown, type ProviderSettings, ResourceInitError, sameText } from "./common";
+import { ownerKey, withMarker } from "./identity";
 import { checkInputs, parseDuration } from "./inputs";
+import { findOrPost } from "./job-create";
 
 type Job = Snapshot | Backup;
 export type Props = Record<string, unknown>;
@@ -31,11 +26,13 @@ export interface JobSpec<T extends Job> {
   checkMore(olds: Props, news: Props): Props;
   /** Inputs whose change means a new object. */
   replaceKeys: readonly string[];
-  post(client: VpsOrgClient, inputs: Props): Promise<T>;
+  /** Inputs whose change means a new object: with the URN, they make the object's marker. */
+  identityKeys: readonly string[];
+  /** Posts the object with `description` (the user's, with the marker) as its description. */
+  post(client: VpsOrgClient, inputs: Props, description: string): Promise<T>;
   list(client: VpsOrgClient, serverId: number): Promise<T[]>;
+  remove(client: VpsOrgClient, id: T["id"]): Promise<void>;
   countsTowardLimit(item: T): boolean;
-  /** After a POST whose answer was lost: the object it made, if it made one. */
-  findCreated(items: T[], inputs: Props, before: Set<string>): T | undefined;
   /** Why an object cannot be adopted with these inputs, if it cannot. */
   adoptProblem(item: T, inputs: Props): string | undefined;
   outputs(item: T): Props;
@@ -57,7 +54,7 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
       return { id, outs: record(inputs, done) };
     } catch (error) {
       if (error instanceof JobFailedError && !/no longer exists/.test(error.message)) {
-        const removed = await client[noun === "snapshot" ? "snapshots" : "backups"].delete(item.id).then(
+        const removed = await spec.remove(client, item.id).then(
           () => true,
           (e) => e instanceof NotFoundError,
         );
@@ -92,21 +89,20 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
     );
   }
 
-  async function postOnce(client: VpsOrgClient, inputs: Props): Promise<T> {
+  /** This resource's object: one adopted by its marker, or a new one posted exactly once. */
+  async function createOnce(client: VpsOrgClient, inputs: Props): Promise<T> {
     const serverId = Number(inputs.serverId);
-    // What exists before the POST, so an answer lost in transit can be matched to what it made.
-    const before = new Set((await spec.list(client, serverId)).map((item) => String(item.id)));
+    const key = ownerKey(inputs, [noun, ...spec.identityKeys.map((k) => inputs[k])]);
+    const createSpec = {
+      kind: noun,
+      list: spec.list,
+      remove: spec.remove,
+      post: (c: VpsOrgClient) => spec.post(c, inputs, withMarker(inputs.description, key)),
+    };
     try {
-      return await spec.post(client, inputs);
+      return await findOrPost(client, createSpec, serverId, key);
     } catch (error) {
       if (error instanceof BadRequestError) throw await explainRefusal(client, inputs, error);
-      const ambiguous =
-        (error instanceof ApiConnectionError && error.mayHaveReachedServer) ||
-        error instanceof ServerError ||
-        error instanceof UnexpectedResponseError;
-      if (!ambiguous) throw error;
-      const made = spec.findCreated(await spec.list(client, serverId), inputs, before);
-      if (made) return made;
       throw error;
     }
   }
@@ -127,7 +123,8 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
       return { inputs, failures };
     },
 
-    async diff(_id: string, olds: Props, news: Props) {
+    async diff(id: string, olds: Props, news: Props) {
+      noteOwned(noun, id); // in the state: never to be adopted by a create, even one with the same marker
       const adopted = olds.adoptId != null;
       const replaces = spec.replaceKeys.filter((key) => {
         if (isUnknown(news[key])) return true;
@@ -142,13 +139,14 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
     },
 
     async create(inputs: Props, settings: ProviderSettings | undefined) {
-      const client = clientFor(settings);
-      const item = inputs.adoptId != null ? await adopt(client, inputs) : await postOnce(client, inputs);
+      const client = clientFor(settings, inputs.account);
+      const item = inputs.adoptId != null ? await adopt(client, inputs) : await createOnce(client, inputs);
       return await waitAndRecord(client, inputs, item);
     },
 
     async read(id: string, props: Props, settings: ProviderSettings | undefined) {
-      const client = clientFor(settings);
+      noteOwned(noun, id);
+      const client = clientFor(settings, props.account);
       const item = (await spec.list(client, Number(props.serverId))).find((c) => String(c.id) === id);
       if (!item) return { id: "", props: {} }; // gone: refresh drops it from the state
       return { id, props: record(props, item) };
@@ -156,7 +154,8 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
 
     /** Only the wait timeout changes in place; also resumes a wait that timed out during create. */
     async update(id: string, _olds: Props, news: Props, settings: ProviderSettings | undefined) {
-      const client = clientFor(settings);
+      noteOwned(noun, id);
+      const client = clientFor(settings, news.account);
       const item = (await spec.list(client, Number(news.serverId))).find((c) => String(c.id) === id);
       if (!item) {
         throw new Error(
@@ -168,10 +167,11 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
       return { outs };
     },
 
-    async delete(id: string, _props: Props, settings: ProviderSettings | undefined) {
-      const client = clientFor(settings);
+    async delete(id: string, props: Props, settings: ProviderSettings | undefined) {
+      noteOwned(noun, id);
+      const client = clientFor(settings, props.account);
       try {
-        await client[noun === "snapshot" ? "snapshots" : "backups"].delete(id);
+        await spec.remove(client, id);
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error; // already gone is done
       }

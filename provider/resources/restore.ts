@@ -3,11 +3,17 @@
 // request) and never again while its inputs stay the same (diff says "no change"). A new
 // snapshotId/backupId or new triggers replace it, which restores again; deleting it does nothing.
 import type { VpsOrgClient } from "../client/client";
-import { type StartedRestore, startBackupRestore, startSnapshotRestore } from "../client/restores";
+import { JobFailedError } from "../client/errors";
+import {
+  type StartedRestore,
+  type StartOptions,
+  startBackupRestore,
+  startSnapshotRestore,
+} from "../operations/restores";
 import { waitForRestore } from "../wait/jobs";
 import { z } from "zod";
 import { clientFor, isUnknown, type ProviderSettings, ResourceInitError } from "./common";
-import { checkInputs, durationInput, idInput, parseDuration } from "./inputs";
+import { accountInput, checkInputs, durationInput, idInput, parseDuration } from "./inputs";
 
 type Props = Record<string, unknown>;
 
@@ -19,12 +25,12 @@ interface RestoreSpec {
   replaceKeys: readonly string[];
   /** What is overwritten, for the acknowledgement message. */
   describeLoss(news: Props): string;
-  start(client: VpsOrgClient, inputs: Props, sourceTimeoutMs: number): Promise<StartedRestore>;
+  start(client: VpsOrgClient, inputs: Props, options: StartOptions): Promise<StartedRestore>;
   sourceOutputs(started: StartedRestore): Props;
 }
 
 function restoreResource(spec: RestoreSpec) {
-  const inputKeys = [...Object.keys(spec.sourceInputs), "acknowledgeDataLoss", "triggers", "waitTimeout"];
+  const inputKeys = [...Object.keys(spec.sourceInputs), "acknowledgeDataLoss", "triggers", "waitTimeout", "account"];
   const schemaFor = (news: Props) =>
     z.object({
       ...spec.sourceInputs,
@@ -35,6 +41,7 @@ function restoreResource(spec: RestoreSpec) {
       }),
       triggers: z.array(z.unknown(), { error: 'triggers must be a list (e.g. ["2025-01-16 rollback"]).' }).nullish(),
       waitTimeout: durationInput("waitTimeout"),
+      account: accountInput,
     });
   const timeoutOf = (props: Props) =>
     (typeof props.waitTimeout === "string" && parseDuration(props.waitTimeout)) || DEFAULT_TIMEOUT_MS;
@@ -47,9 +54,15 @@ function restoreResource(spec: RestoreSpec) {
       ? JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
       : String(a ?? "") === String(b ?? "");
 
+  /** Why a recorded restore failed, for every later `up` until its triggers change. */
+  const failureOf = (serverId: unknown, serverName: unknown, status: unknown) =>
+    `The restore of server ${serverId}${serverName ? ` (${serverName})` : ""} failed: the server ended it with ` +
+    `status "${status}". It was not retried, and this resource stays failed. Check the server in the VPS.org ` +
+    `panel (or ask VPS.org support); to restore again, change \`triggers\`; to stop trying, remove the resource.`;
+
   async function waitAndRecord(client: VpsOrgClient, inputs: Props, id: string, outs: Props) {
+    const serverId = Number(outs.serverId ?? inputs.serverId); // backup restores take it as an input
     try {
-      const serverId = Number(outs.serverId ?? inputs.serverId); // backup restores take it as an input
       const server = await waitForRestore(client, serverId, { timeoutMs: timeoutOf(inputs) });
       return {
         id,
@@ -58,16 +71,30 @@ function restoreResource(spec: RestoreSpec) {
           ...outs,
           serverName: server.name ?? outs.serverName ?? null,
           serverStatus: server.status,
+          outcome: "succeeded",
           finishedAt: new Date().toISOString(),
         },
       };
     } catch (error) {
+      if (error instanceof JobFailedError) {
+        // The server ended the restore badly: recorded as failed, never reported as a success later.
+        const status = /"([^"]+)"/.exec(error.message)?.[1] ?? "unknown";
+        const message = failureOf(serverId, outs.serverName, status);
+        throw new ResourceInitError(message, id, {
+          ...inputs,
+          ...outs,
+          serverStatus: status,
+          outcome: "failed",
+          failure: message,
+          finishedAt: new Date().toISOString(),
+        });
+      }
       // The restore has started: record it, so the next `up` waits for it instead of restoring again.
       throw new ResourceInitError(
         `${(error as Error).message} The restore has started and is recorded; the next \`pulumi up\` waits for it ` +
           `again and does not restore a second time.`,
         id,
-        { ...inputs, ...outs },
+        { ...inputs, ...outs, outcome: "restoring" },
       );
     }
   }
@@ -80,13 +107,14 @@ function restoreResource(spec: RestoreSpec) {
     async diff(_id: string, olds: Props, news: Props) {
       const replaces = spec.replaceKeys.filter((key) => isUnknown(news[key]) || !sameValue(olds[key], news[key]));
       const unfinished = olds.finishedAt == null; // a wait that timed out: resume it, do not restore again
-      const changes = replaces.length > 0 || unfinished || olds.waitTimeout !== news.waitTimeout;
+      const failed = olds.outcome === "failed"; // say so again on every up, until the triggers change
+      const changes = replaces.length > 0 || unfinished || failed || olds.waitTimeout !== news.waitTimeout;
       return { changes, replaces, deleteBeforeReplace: false };
     },
 
     async create(inputs: Props, settings: ProviderSettings | undefined) {
-      const client = clientFor(settings);
-      const started = await spec.start(client, inputs, timeoutOf(inputs));
+      const client = clientFor(settings, inputs.account);
+      const started = await spec.start(client, inputs, { sourceTimeoutMs: timeoutOf(inputs), adoptRunning: true });
       const id = `${started.server.id}-${Date.parse(started.startedAt)}`;
       const outs = {
         serverId: Number(started.server.id),
@@ -94,6 +122,8 @@ function restoreResource(spec: RestoreSpec) {
         serverStatus: started.server.status,
         message: started.message ?? null,
         startedAt: started.startedAt,
+        outcome: "restoring",
+        failure: null,
         finishedAt: null,
         ...spec.sourceOutputs(started),
       };
@@ -106,8 +136,13 @@ function restoreResource(spec: RestoreSpec) {
     },
 
     async update(id: string, olds: Props, news: Props, settings: ProviderSettings | undefined) {
+      if (olds.outcome === "failed") {
+        // No request: a failed restore is retried only by a new trigger (which replaces this resource).
+        const message = String(olds.failure ?? failureOf(olds.serverId, olds.serverName, olds.serverStatus));
+        throw new ResourceInitError(message, id, { ...news, ...outputsOf(olds) });
+      }
       if (olds.finishedAt != null) return { outs: { ...news, ...outputsOf(olds) } }; // only waitTimeout changed
-      const { outs } = await waitAndRecord(clientFor(settings), news, id, outputsOf(olds));
+      const { outs } = await waitAndRecord(clientFor(settings, news.account), news, id, outputsOf(olds));
       return { outs };
     },
 
@@ -120,7 +155,7 @@ export const snapshotRestoreResource = restoreResource({
   sourceInputs: { snapshotId: idInput("snapshotId", "801", { acceptText: true }) },
   replaceKeys: ["snapshotId", "triggers"],
   describeLoss: (news) => `Restoring snapshot ${isUnknown(news.snapshotId) ? "(id known after up)" : news.snapshotId}`,
-  start: (client, inputs, timeoutMs) => startSnapshotRestore(client, Number(inputs.snapshotId), timeoutMs),
+  start: (client, inputs, options) => startSnapshotRestore(client, Number(inputs.snapshotId), options),
   sourceOutputs: (started) => ({
     snapshotId: Number(started.snapshot?.id),
     snapshotName: started.snapshot?.name ?? null,
@@ -138,8 +173,8 @@ export const backupRestoreResource = restoreResource({
     `Restoring server ${isUnknown(news.serverId) ? "(known after up)" : news.serverId} from backup ${
       isUnknown(news.backupId) ? "(id known after up)" : news.backupId
     }`,
-  start: (client, inputs, timeoutMs) =>
-    startBackupRestore(client, Number(inputs.serverId), Number(inputs.backupId), timeoutMs),
+  start: (client, inputs, options) =>
+    startBackupRestore(client, Number(inputs.serverId), Number(inputs.backupId), options),
   sourceOutputs: (started) => ({
     backupId: Number(started.backup?.id),
     backupType: started.backup?.backup_type ?? null,

@@ -1,11 +1,11 @@
 // The Snapshot resource's specifics: the name (given, or made from the resource name), the
 // limit of 5 per server, and how a snapshot looks in the state.
-import { randomBytes } from "node:crypto";
 import type { Snapshot } from "../client/schemas";
 import { z } from "zod";
 import { sameText } from "./common";
 import { snapshotFields } from "./fields";
-import { durationInput, idInput, optionalText } from "./inputs";
+import { resourceIdentity, stableToken, withoutMarker } from "./identity";
+import { accountInput, durationInput, idInput, optionalText } from "./inputs";
 import { jobResource, type Props } from "./job-resource";
 
 export const SNAPSHOT_NAME_RULE = /^[A-Za-z0-9_-]+$/;
@@ -13,16 +13,23 @@ export const SNAPSHOT_NAME_RULE = /^[A-Za-z0-9_-]+$/;
 export const SNAPSHOT_NAME_MAX = 100;
 const SUFFIX_LENGTH = 7;
 
-/** `pre-upgrade` becomes `pre-upgrade-x3k9q2a`: the resource name made valid, plus a random suffix. */
-export function autoName(resourceName: string): string {
+/**
+ * `pre-upgrade` becomes `pre-upgrade-x3k9q2a`: the resource name made valid, plus a suffix derived
+ * from the URN and the inputs that make a new snapshot. It is the same in every `check` and every
+ * process (a create retried after a killed run posts the same name), different in every stack and
+ * for every resource, and new when a changed serverId or description replaces the snapshot.
+ */
+export function autoName(inputs: Props): string {
   const base =
-    resourceName
+    String(inputs.__resourceName ?? "snapshot")
       .replace(/[^A-Za-z0-9_-]+/g, "-")
       .replace(/-{2,}/g, "-")
       .replace(/^-|-$/g, "")
       .slice(0, 60) || "snapshot";
-  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  const suffix = [...randomBytes(SUFFIX_LENGTH)].map((b) => alphabet[b % alphabet.length]).join("");
+  const suffix = stableToken(
+    [resourceIdentity(inputs), inputs.serverId ?? null, inputs.description ?? null],
+    SUFFIX_LENGTH,
+  );
   return `${base}-${suffix}`;
 }
 
@@ -30,7 +37,7 @@ function looksAutoNamed(name: unknown, resourceName: unknown): boolean {
   if (typeof name !== "string" || typeof resourceName !== "string") return false;
   return (
     name.length > SUFFIX_LENGTH + 1 &&
-    name.slice(0, -(SUFFIX_LENGTH + 1)) === autoName(resourceName).slice(0, -(SUFFIX_LENGTH + 1))
+    name.slice(0, -(SUFFIX_LENGTH + 1)) === autoName({ __resourceName: resourceName }).slice(0, -(SUFFIX_LENGTH + 1))
   );
 }
 
@@ -56,8 +63,10 @@ export const snapshotResource = jobResource<Snapshot>({
     description: optionalText("description"),
     waitTimeout: durationInput("waitTimeout"),
     adoptId: idInput("adoptId", "801", { acceptText: true }).nullish(),
+    account: accountInput,
   }),
-  replaceKeys: ["serverId", "name", "description", "adoptId"],
+  replaceKeys: ["serverId", "name", "description", "adoptId", "account"],
+  identityKeys: ["serverId", "name", "description"],
   limit: 5,
   limitNoun: "snapshots",
   defaultTimeoutMs: 30 * 60_000,
@@ -65,30 +74,23 @@ export const snapshotResource = jobResource<Snapshot>({
   checkMore(olds: Props, news: Props) {
     const inputs = { ...news };
     if ((news.name === undefined || news.name === null) && news.adoptId == null) {
-      // Keep the name made last time (Pulumi's autonaming); the engine checks again with no
-      // olds when the resource is replaced, so a replacement gets a fresh name.
-      inputs.name = looksAutoNamed(olds.name, news.__resourceName)
-        ? olds.name
-        : autoName(String(news.__resourceName ?? "snapshot"));
+      // Keep the name made last time (Pulumi's autonaming; a name made by 0.1 had a random suffix);
+      // the engine checks again with no olds when the resource is replaced.
+      inputs.name = looksAutoNamed(olds.name, news.__resourceName) ? olds.name : autoName(news);
     }
     return inputs;
   },
 
-  post: (client, inputs) =>
-    client.snapshots.create({
-      serverId: Number(inputs.serverId),
-      name: String(inputs.name),
-      description: (inputs.description as string | undefined) ?? null,
-    }),
+  post: (client, inputs, description) =>
+    client.snapshots.create({ serverId: Number(inputs.serverId), name: String(inputs.name), description }),
   list: (client, serverId) => client.snapshots.list({ serverId }),
+  remove: (client, id) => client.snapshots.delete(id),
   countsTowardLimit: () => true,
-  findCreated: (items, inputs, before) =>
-    items.find((item) => !before.has(String(item.id)) && item.name === inputs.name),
   adoptProblem(item, inputs) {
     if (inputs.name != null && inputs.name !== item.name) {
       return `snapshot ${item.id} is named ${JSON.stringify(item.name)}, not ${JSON.stringify(inputs.name)}; remove name or make it match.`;
     }
-    if (inputs.description != null && !sameText(inputs.description, item.description)) {
+    if (inputs.description != null && !sameText(inputs.description, withoutMarker(item.description))) {
       return `snapshot ${item.id} has the description ${JSON.stringify(item.description ?? "")}; remove description or make it match.`;
     }
     return undefined;

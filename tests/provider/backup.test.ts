@@ -40,7 +40,7 @@ test("a lost answer to the create is matched to the backup it made: one backup, 
   await ctx.control.faults([{ method: "POST", path: "/backups/$", effect: "commit-then-drop", times: 1 }]);
   const state = await ctx.engine.up(await registration({ serverId: 12345, description: "lost answer" }));
   expect(state.outputs.status).toBe("completed");
-  const mine = (await manualBackups()).filter((b) => b.description === "lost answer");
+  const mine = (await manualBackups()).filter((b) => /^lost answer \[pulumi:[a-z0-9]{10}\]$/.test(b.description));
   expect(mine.map((b) => String(b.id))).toEqual([state.id]);
 });
 

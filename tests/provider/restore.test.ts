@@ -1,7 +1,7 @@
 // restoreSnapshot and restoreBackup through the real dynamic-provider host: a restore happens
 // exactly when the stack says so, never in preview, on refresh or on an unchanged up.
 import { restoreBackup, restoreSnapshot, Snapshot } from "pulumi-vpsorg";
-import { VpsOrgClient } from "../../provider/client";
+import { restoreFromBackup, restoreFromSnapshot, VpsOrgClient } from "../../provider";
 import { CheckFailed } from "../harness/engine";
 import { registeredInputs, runProgram } from "../harness/program";
 import { InitFailure } from "../harness/provider-host";
@@ -171,10 +171,10 @@ test("restoreBackup restores the server from its backup", async () => {
   expect(again.id).toBe(state.id);
 });
 
-describe("the client's imperative restores", () => {
+describe("the imperative restores for scripts", () => {
   test("restoreSnapshot with wait returns once the server is back", async () => {
     const client = new VpsOrgClient({ token: TOKEN_A, baseUrl: ctx.url });
-    const result = await client.restoreSnapshot(801, { wait: true });
+    const result = await restoreFromSnapshot(client, 801, { wait: true });
     expect(result.server).toMatchObject({ id: 12345, status: "active" });
     expect(result.snapshot?.name).toBe("pre-migration-snapshot");
     expect(result.finishedAt).toEqual(expect.any(String));
@@ -182,10 +182,10 @@ describe("the client's imperative restores", () => {
 
   test("restoreBackup without wait returns at once, with the server restoring", async () => {
     const client = new VpsOrgClient({ token: TOKEN_A, baseUrl: ctx.url });
-    const result = await client.restoreBackup(12345, 499);
+    const result = await restoreFromBackup(client, 12345, 499);
     expect(result.server.status).toBe("restoring");
     expect(result.finishedAt).toBeNull();
-    const error = await client.restoreBackup(12345, 499, { wait: { timeoutMs: 5000 } }).catch((e) => e);
+    const error = await restoreFromBackup(client, 12345, 499, { wait: { timeoutMs: 5000 } }).catch((e) => e);
     expect(error.message).toMatch(/server 12345 \(web-server-01\) cannot be restored now: its status is "restoring"/);
   });
 });

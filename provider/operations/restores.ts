@@ -1,8 +1,8 @@
 // Restores: find the source, wait for it if it is still being made, start the restore, and
-// optionally wait for the server to come back. Shared by the client's imperative methods and
+// optionally wait for the server to come back. Shared by the imperative functions for scripts and
 // by the restore resources (which wait themselves, so that a timed-out wait is not a new restore).
-import { waitForBackup, waitForRestore, waitForSnapshot } from "../wait/jobs";
-import type { VpsOrgClient } from "./client";
+// It composes the client and the waiting code, so it lives above both.
+import type { VpsOrgClient } from "../client/client";
 import {
   ApiConnectionError,
   BadRequestError,
@@ -11,8 +11,13 @@ import {
   RestoreRejectedError,
   ServerError,
   UnexpectedResponseError,
-} from "./errors";
-import type { Backup, Id, RestoreResponse, Snapshot } from "./schemas";
+} from "../client/errors";
+import type { Backup, Id, RestoreResponse, Snapshot } from "../client/schemas";
+import { waitForBackup, waitForRestore, waitForSnapshot } from "../wait/jobs";
+
+/** The message recorded for a restore that an earlier, interrupted run had started. */
+export const ADOPTED =
+  "The server was already restoring: the restore an earlier run started (its provider host stopped) is awaited, not started again.";
 
 export const DEFAULT_RESTORE_TIMEOUT_MS = 30 * 60_000;
 export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 30 * 60_000;
@@ -23,6 +28,15 @@ export interface RestoreOptions {
   wait?: boolean | { timeoutMs?: number };
   /** How long to wait for a source still `in_progress` before restoring from it. */
   sourceTimeoutMs?: number;
+}
+
+export interface StartOptions {
+  sourceTimeoutMs?: number;
+  /**
+   * A server already `restoring` when the POST is refused is taken as this restore, started by an
+   * earlier run whose provider host died before the engine recorded it (the resources' create).
+   */
+  adoptRunning?: boolean;
 }
 
 export interface RestoreServer {
@@ -47,7 +61,7 @@ export interface RestoreResult extends StartedRestore {
 export async function startSnapshotRestore(
   client: VpsOrgClient,
   snapshotId: Id,
-  sourceTimeoutMs = DEFAULT_SNAPSHOT_TIMEOUT_MS,
+  { sourceTimeoutMs = DEFAULT_SNAPSHOT_TIMEOUT_MS, adoptRunning = false }: StartOptions = {},
 ): Promise<StartedRestore> {
   let snapshot = await client.snapshots.get(snapshotId);
   if (!snapshot) throw new RestoreRejectedError(`snapshot ${snapshotId} does not exist in this account.`);
@@ -56,7 +70,7 @@ export async function startSnapshotRestore(
     waitForSnapshot(client, serverId, snapshotId, { timeoutMs: sourceTimeoutMs }),
   );
   const startedAt = new Date().toISOString();
-  const response = await rejectionExplained(client, serverId, () => client.snapshots.restore(snapshotId));
+  const response = await rejectionExplained(client, serverId, adoptRunning, () => client.snapshots.restore(snapshotId));
   return {
     server: {
       id: serverId,
@@ -73,7 +87,7 @@ export async function startBackupRestore(
   client: VpsOrgClient,
   serverId: Id,
   backupId: Id,
-  sourceTimeoutMs = DEFAULT_BACKUP_TIMEOUT_MS,
+  { sourceTimeoutMs = DEFAULT_BACKUP_TIMEOUT_MS, adoptRunning = false }: StartOptions = {},
 ): Promise<StartedRestore> {
   let backup = await client.backups.get(serverId, backupId);
   if (!backup) throw new RestoreRejectedError(`backup ${backupId} does not exist on server ${serverId}.`);
@@ -81,7 +95,9 @@ export async function startBackupRestore(
     waitForBackup(client, serverId, backupId, { timeoutMs: sourceTimeoutMs }),
   );
   const startedAt = new Date().toISOString();
-  const response = await rejectionExplained(client, serverId, () => client.servers.restore(serverId, { backupId }));
+  const response = await rejectionExplained(client, serverId, adoptRunning, () =>
+    client.servers.restore(serverId, { backupId }),
+  );
   return {
     server: {
       id: serverId,
@@ -94,13 +110,23 @@ export async function startBackupRestore(
   };
 }
 
-export async function restoreFromSnapshot(client: VpsOrgClient, snapshotId: Id, options: RestoreOptions) {
-  const started = await startSnapshotRestore(client, snapshotId, options.sourceTimeoutMs);
+/**
+ * Restores the snapshot's server from the snapshot: ALL current data on the server is overwritten.
+ * Waits for a snapshot still `in_progress` first; with `wait`, also until the server is back.
+ */
+export async function restoreFromSnapshot(client: VpsOrgClient, snapshotId: Id, options: RestoreOptions = {}) {
+  const started = await startSnapshotRestore(client, snapshotId, { sourceTimeoutMs: options.sourceTimeoutMs });
   return await finish(client, started, options);
 }
 
-export async function restoreFromBackup(client: VpsOrgClient, serverId: Id, backupId: Id, options: RestoreOptions) {
-  const started = await startBackupRestore(client, serverId, backupId, options.sourceTimeoutMs);
+/** Restores a server from one of its backups: ALL current data on the server is overwritten. */
+export async function restoreFromBackup(
+  client: VpsOrgClient,
+  serverId: Id,
+  backupId: Id,
+  options: RestoreOptions = {},
+) {
+  const started = await startBackupRestore(client, serverId, backupId, { sourceTimeoutMs: options.sourceTimeoutMs });
   return await finish(client, started, options);
 }
 
@@ -131,6 +157,7 @@ async function readySource<T extends Snapshot | Backup>(kind: string, source: T,
 async function rejectionExplained(
   client: VpsOrgClient,
   serverId: Id,
+  adoptRunning: boolean,
   start: () => Promise<RestoreResponse>,
 ): Promise<RestoreResponse> {
   try {
@@ -150,6 +177,9 @@ async function rejectionExplained(
     }
     if (!(error instanceof BadRequestError)) throw error;
     const server = await client.servers.get(serverId).catch(() => undefined);
+    if (adoptRunning && server?.status === "restoring") {
+      return { server: { id: server.id, name: server.name, status: "restoring" }, message: ADOPTED };
+    }
     const state = server ? `its status is "${server.status}"` : "its status could not be read";
     throw new RestoreRejectedError(
       `server ${serverId}${server?.name ? ` (${server.name})` : ""} cannot be restored now: ${state}. ` +

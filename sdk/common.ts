@@ -1,0 +1,46 @@
+// What every resource class here passes besides its own inputs.
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * A VPS.org account other than the default one, for stacks that manage more than one. Its token is
+ * never an input (so it is never in the state): the provider reads it from the stack config
+ * `vpsorg:accounts.<name>.apiToken` (set it with `pulumi config set --secret --path
+ * vpsorg:accounts.<name>.apiToken vps_...`) or from `VPS_API_TOKEN_<NAME>`; the URL likewise from
+ * `vpsorg:accounts.<name>.apiUrl` or `VPS_API_URL_<NAME>`, else the default account's URL.
+ */
+export class Account {
+  constructor(readonly name: string) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+      throw new Error(
+        `Account name must be 1 to 64 letters, digits, hyphens or underscores (it names ` +
+          `vpsorg:accounts.<name> in the stack config), got ${JSON.stringify(name)}.`,
+      );
+    }
+  }
+}
+
+/** An Account, or its name. */
+export type AccountRef = Account | string;
+
+export const accountName = (account: AccountRef | undefined): string | undefined =>
+  account instanceof Account ? account.name : account;
+
+/**
+ * The inputs that identify a resource across processes, its account, and its wait timeout:
+ * `waitTimeout` if given, else the `create` of Pulumi's `customTimeouts` (which never reaches a
+ * dynamic provider itself).
+ */
+export function commonInputs(
+  name: string,
+  type: string,
+  args: { waitTimeout?: pulumi.Input<string>; account?: AccountRef },
+  opts: pulumi.CustomResourceOptions | undefined,
+) {
+  return {
+    __resourceName: name,
+    // The provider host is never told the URN; a create retried after a killed run needs it.
+    __urn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/vpsorg:${type}`, opts?.parent),
+    waitTimeout: args.waitTimeout ?? opts?.customTimeouts?.create,
+    account: accountName(args.account),
+  };
+}
