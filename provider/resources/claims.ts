@@ -6,21 +6,24 @@
 // carry the same marker. An id a create adopted is claimed too, so no two resources share an object.
 const owned = new Set<string>();
 
-const keyOf = (kind: string, id: unknown) => `${kind}:${String(id)}`;
+// An object is named by its id and, where known, its creation time: ids are never reused by VPS.org,
+// but an emulator reset between tests starts them again while one provider host lives on.
+const keyOf = (kind: string, id: unknown, createdAt?: unknown) =>
+  `${kind}:${String(id)}${typeof createdAt === "string" && createdAt ? `@${createdAt}` : ""}`;
 
-/** The engine showed this id: it is in the state. */
-export function noteOwned(kind: string, id: unknown): void {
-  if (id !== undefined && id !== null && id !== "") owned.add(keyOf(kind, id));
+/** The engine showed this id (with the object's `createdAt` from the state, when it has one). */
+export function noteOwned(kind: string, id: unknown, createdAt?: unknown): void {
+  if (id !== undefined && id !== null && id !== "") owned.add(keyOf(kind, id, createdAt));
 }
 
-/** Whether this id is in the state, or already claimed by a create in this process. */
-export function isOwned(kind: string, id: unknown): boolean {
-  return owned.has(keyOf(kind, id));
+/** Whether this object is in the state, or already claimed by a create in this process. */
+export function isOwned(kind: string, id: unknown, createdAt?: unknown): boolean {
+  return owned.has(keyOf(kind, id)) || owned.has(keyOf(kind, id, createdAt));
 }
 
-/** Claims the id for one create; false if it was shown or claimed before. */
-export function claim(kind: string, id: unknown): boolean {
-  if (isOwned(kind, id)) return false;
-  owned.add(keyOf(kind, id));
+/** Claims the object for one create; false if it was shown or claimed before. */
+export function claim(kind: string, id: unknown, createdAt?: unknown): boolean {
+  if (isOwned(kind, id, createdAt)) return false;
+  owned.add(keyOf(kind, id, createdAt));
   return true;
 }

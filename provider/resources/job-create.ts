@@ -48,15 +48,15 @@ export async function takeMine<T extends Job>(
   items: T[],
   key: string,
 ): Promise<T | undefined> {
-  const mine = items.filter((item) => markerOf(item.description) === key && !isOwned(spec.kind, item.id));
+  const mine = items.filter((item) => markerOf(item.description) === key && !isOwned(spec.kind, item.id, item.created_at));
   const byNewest = [...mine].sort((a, b) => Number(b.id) - Number(a.id) || 0);
   for (const item of byNewest) {
     if (item.status === "in_progress" || item.status === "completed") {
-      if (claim(spec.kind, item.id)) {
+      if (claim(spec.kind, item.id, item.created_at)) {
         progressLine(`${spec.kind} ${item.id} (${item.status}) was started by an earlier run: adopting it.`);
         return item;
       }
-    } else if (claim(spec.kind, item.id)) {
+    } else if (claim(spec.kind, item.id, item.created_at)) {
       await spec.remove(client, item.id).catch((error) => {
         if (!(error instanceof NotFoundError)) throw error;
       });
@@ -76,7 +76,7 @@ export async function findOrPost<T extends Job>(
   if (adopted) return adopted;
   try {
     const made = await spec.post(client);
-    claim(spec.kind, made.id);
+    claim(spec.kind, made.id, made.created_at);
     return made;
   } catch (error) {
     if (!isAmbiguous(error)) throw error;

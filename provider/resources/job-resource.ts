@@ -124,7 +124,7 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
     },
 
     async diff(id: string, olds: Props, news: Props) {
-      noteOwned(noun, id); // in the state: never to be adopted by a create, even one with the same marker
+      noteOwned(noun, id, olds.createdAt); // in the state: never to be adopted by a create, even one with the same marker
       const adopted = olds.adoptId != null;
       const replaces = spec.replaceKeys.filter((key) => {
         if (isUnknown(news[key])) return true;
@@ -145,7 +145,7 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
     },
 
     async read(id: string, props: Props, settings: ProviderSettings | undefined) {
-      noteOwned(noun, id);
+      noteOwned(noun, id, props.createdAt);
       const client = clientFor(settings, props.account);
       const item = (await spec.list(client, Number(props.serverId))).find((c) => String(c.id) === id);
       if (!item) return { id: "", props: {} }; // gone: refresh drops it from the state
@@ -153,8 +153,8 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
     },
 
     /** Only the wait timeout changes in place; also resumes a wait that timed out during create. */
-    async update(id: string, _olds: Props, news: Props, settings: ProviderSettings | undefined) {
-      noteOwned(noun, id);
+    async update(id: string, olds: Props, news: Props, settings: ProviderSettings | undefined) {
+      noteOwned(noun, id, olds.createdAt);
       const client = clientFor(settings, news.account);
       const item = (await spec.list(client, Number(news.serverId))).find((c) => String(c.id) === id);
       if (!item) {
@@ -168,7 +168,7 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
     },
 
     async delete(id: string, props: Props, settings: ProviderSettings | undefined) {
-      noteOwned(noun, id);
+      noteOwned(noun, id, props.createdAt);
       const client = clientFor(settings, props.account);
       try {
         await spec.remove(client, id);

@@ -1,6 +1,6 @@
 // restoreSnapshot and restoreBackup through the real dynamic-provider host: a restore happens
 // exactly when the stack says so, never in preview, on refresh or on an unchanged up.
-import { restoreBackup, restoreSnapshot, Snapshot } from "pulumi-vpsorg";
+import { restoreBackup, restoreSnapshot, Snapshot, type SnapshotRestoreArgs } from "pulumi-vpsorg";
 import { restoreFromBackup, restoreFromSnapshot, VpsOrgClient } from "../../provider";
 import { CheckFailed } from "../harness/engine";
 import { registeredInputs, runProgram } from "../harness/program";
@@ -91,7 +91,7 @@ test("without acknowledgeDataLoss, check fails and says what would be lost", asy
     },
   ]);
   const [bad] = await registeredInputs(() =>
-    restoreBackup("bad", { serverId: "12345" as never, backupId: 501, acknowledgeDataLoss: false }),
+    restoreBackup("bad", { serverId: "12345" as never, backupId: 501, acknowledgeDataLoss: false as never }),
   );
   const failures = ((await ctx.engine.up(bad).catch((e) => e)) as CheckFailed).failures;
   expect(failures.map((f) => f.property).sort()).toEqual(["acknowledgeDataLoss", "serverId"]);
@@ -169,6 +169,13 @@ test("restoreBackup restores the server from its backup", async () => {
   const again = await ctx.engine.up(reg);
   expect(ctx.engine.log.at(-1)?.step).toBe("same"); // "501" and 501 are the same backup
   expect(again.id).toBe(state.id);
+});
+
+test("acknowledgeDataLoss is typed as the literal true: false does not compile (npm test type-checks the tests)", () => {
+  // @ts-expect-error false is not assignable to Input<true>
+  const args: SnapshotRestoreArgs = { snapshotId: 801, acknowledgeDataLoss: false };
+  const ok: SnapshotRestoreArgs = { snapshotId: 801, acknowledgeDataLoss: true };
+  expect([args.acknowledgeDataLoss, ok.acknowledgeDataLoss]).toEqual([false, true]);
 });
 
 describe("the imperative restores for scripts", () => {
