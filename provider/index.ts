@@ -2,6 +2,7 @@
 // their settings. Also the client, for programs and scripts.
 
 import { backupResource } from "./resources/backup";
+import { backupHistoryResource, snapshotHistoryResource } from "./resources/history";
 import { readSettings } from "./resources/common";
 import { backupRestoreResource, snapshotRestoreResource } from "./resources/restore";
 import { snapshotResource } from "./resources/snapshot";
@@ -11,6 +12,8 @@ export const providers = {
   backup: backupResource,
   snapshotRestore: snapshotRestoreResource,
   backupRestore: backupRestoreResource,
+  snapshotHistory: snapshotHistoryResource,
+  backupHistory: backupHistoryResource,
 };
 
 export * from "./client";

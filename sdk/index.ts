@@ -1,6 +1,13 @@
 // pulumi-vpsorg: what a Pulumi program imports.
 export { Backup, type BackupArgs } from "./backup";
 export {
+  BackupHistory,
+  type BackupHistoryArgs,
+  type HistoryItem,
+  SnapshotHistory,
+  type SnapshotHistoryArgs,
+} from "./history";
+export {
   type BackupInfo,
   type GetBackupArgs,
   type GetBackupsArgs,
