@@ -98,7 +98,7 @@ export function historyResource(spec: HistorySpec) {
   }
 
   /** Brings the recorded state up to date with VPS.org, and takes in what a killed run of this history made. */
-  async function reconcile(client: VpsOrgClient, inputs: Props, s: HistoryState, objects: Job[]) {
+  async function reconcile(client: VpsOrgClient, inputs: Props, s: HistoryState, objects: Job[], current: Pending) {
     const byId = new Map(objects.map((object) => [String(object.id), object]));
     const items = s.items.flatMap((item) => {
       const object = byId.get(String(item.id));
@@ -110,7 +110,8 @@ export function historyResource(spec: HistorySpec) {
     for (const object of objects) {
       if (held.has(String(object.id)) || !belongsTo(prefix, object) || !claim(noun, object.id)) continue;
       const key = markerOf(object.description) ?? null;
-      const trigger = triggerFromDescription(object.description);
+      // The current trigger's item is known in full; another one's trigger is read back from its description.
+      const trigger = key === current.key ? current.trigger : triggerFromDescription(object.description);
       if (FAILED.has(object.status))
         await remove(client, object.id); // ours, failed, holding a slot
       else pending.push({ id: object.id, trigger, key });
@@ -215,7 +216,7 @@ export function historyResource(spec: HistorySpec) {
       if (finished.some((p) => p.key === key)) s.lastTrigger = trigger;
     };
     try {
-      mark(await reconcile(client, inputs, s, await spec.list(client, serverId)));
+      mark(await reconcile(client, inputs, s, await spec.list(client, serverId), { id: "", trigger, key }));
       mark(await waitPending(client, inputs, s));
       if (s.lastTrigger !== trigger) {
         const objects = await spec.list(client, serverId);

@@ -166,6 +166,16 @@ test("a host killed while create waits: the next up adopts the item it started, 
   expect(await snapshotsOn12345()).toHaveLength(3);
 });
 
+test("a lost answer to the POST is matched by the item's marker: one snapshot, recorded", async () => {
+  await ctx.control.faults([{ method: "POST", path: "/snapshots/$", effect: "commit-then-drop", times: 1 }]);
+  await ctx.control.clearRequests();
+  const state = await ctx.engine.up(await snapshotHistory({ trigger: "v1" }));
+  const [item] = itemsOf(state);
+  expect(item.trigger).toBe("v1");
+  expect((await snapshotsOn12345()).map((s) => s.id).sort()).toEqual([...SEEDED_SNAPSHOTS, item.id].sort());
+  expect(await posts()).toBe(1);
+});
+
 test("maxAge: preview shows the expiry without a request; up deletes the old, never the newest", async () => {
   await ctx.engine.up(await snapshotHistory({ keep: 5, trigger: "v1" }));
   await ctx.control.advanceClock(31 * 86_400_000);
