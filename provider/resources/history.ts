@@ -76,7 +76,8 @@ export function surplus(items: Item[], keep: number, maxAgeMs: number | undefine
   const now = Math.max(Date.now(), ...sorted.map(time));
   return sorted.filter((item, index) => {
     const rank = index + newer; // `newer`: items about to be taken, which will be newer than all of these
-    return rank >= keep || (rank > 0 && maxAgeMs !== undefined && now - time(item) > maxAgeMs);
+    const expired = maxAgeMs !== undefined && item.createdAt != null && now - time(item) > maxAgeMs;
+    return rank >= keep || (rank > 0 && expired);
   });
 }
 
@@ -124,7 +125,7 @@ export function historyResource(spec: HistorySpec) {
   }
 
   /** Waits for every pending item; completed ones join the items. Throws the first failure, after all settle. */
-  async function waitPending(client: VpsOrgClient, inputs: Props, s: HistoryState): Promise<Pending[]> {
+  async function waitPending(client: VpsOrgClient, inputs: Props, s: HistoryState, key: string): Promise<Pending[]> {
     const serverId = Number(inputs.serverId);
     const results = await Promise.allSettled(
       s.pending.map((p) => waitForJob(client, noun, serverId, p.id, { timeoutMs: timeoutOf(inputs) })),
@@ -142,9 +143,8 @@ export function historyResource(spec: HistorySpec) {
       if (error instanceof JobFailedError) {
         if (!/no longer exists/.test(error.message)) await remove(client, p.id);
         s.pending = s.pending.filter((other) => other !== p);
-        problems.push(
-          `${error.message} The failed ${noun} was deleted; no kept ${noun} was deleted. Run \`pulumi up\` again to take it again.`,
-        );
+        const retry = p.key === key ? ` The next \`pulumi up\` takes a new one for ${JSON.stringify(p.trigger)}.` : "";
+        problems.push(`${error.message} The failed ${noun} was deleted; no kept ${noun} was deleted.${retry}`);
       } else if (error instanceof WaitTimeoutError) {
         problems.push(
           `${error.message} It is recorded; the next \`pulumi up\` waits for it again (raise waitTimeout if it needs longer).`,
@@ -217,14 +217,14 @@ export function historyResource(spec: HistorySpec) {
     };
     try {
       mark(await reconcile(client, inputs, s, await spec.list(client, serverId), { id: "", trigger, key }));
-      mark(await waitPending(client, inputs, s));
+      mark(await waitPending(client, inputs, s, key));
       if (s.lastTrigger !== trigger) {
         const objects = await spec.list(client, serverId);
         await makeRoom(client, inputs, s, objects);
         const made = await post(client, inputs, trigger, key, objects);
         claim(noun, made.id);
         s.pending.push({ id: made.id, trigger, key }); // recorded by any failure from here on
-        mark(await waitPending(client, inputs, s));
+        mark(await waitPending(client, inputs, s, key));
       }
       for (const item of surplus(s.items, keepOf(inputs), maxAgeOf(inputs))) {
         await remove(client, item.id);

@@ -26,6 +26,21 @@ async function snapshotHistory(args: Partial<ConstructorParameters<typeof Snapsh
   return reg;
 }
 
+/** The next `pulumi up` after a killed one: a new provider host (nothing in memory), the state as it was saved. */
+async function restartHost(): Promise<MiniEngine> {
+  const saved = [...ctx.engine.resources.values()];
+  await ctx.host.stop();
+  const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...env } = process.env;
+  ctx.host = await ProviderHost.start({
+    cwd: PROGRAM_DIR,
+    env: { ...env, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" },
+  });
+  await ctx.host.configure({ "vpsorg:apiToken": secret(TOKEN_A), "vpsorg:apiUrl": ctx.url });
+  const engine = new MiniEngine(ctx.host);
+  for (const resource of saved) engine.resources.set(resource.urn, resource);
+  return engine;
+}
+
 async function waitForInProgress(kind: "snapshots" | "backups" = "snapshots") {
   for (let i = 0; i < 200; i++) {
     const state = await ctx.control.state();
@@ -120,6 +135,10 @@ test("a job failing mid-rotation deletes nothing kept, says so, and the next up 
   const recovered = await ctx.engine.up(await snapshotHistory({ keep: 2, trigger: "v3" }));
   expect(itemsOf(recovered).map((item) => item.trigger)).toEqual(["v3", "v2"]);
   expect(await snapshotsOn12345()).toHaveLength(4);
+  // Nowhere a user can see or store: the error, the state, the host's output.
+  for (const seen of [error.message, JSON.stringify(recovered), ctx.host.stderr.join("")]) {
+    expect(seen).not.toContain(TOKEN_A);
+  }
 });
 
 test("a timed-out wait records the new item; the next up waits for it instead of posting again", async () => {
@@ -147,17 +166,10 @@ test("a host killed while create waits: the next up adopts the item it started, 
   const reg = await snapshotHistory({ trigger: "v1" });
   const dying = ctx.engine.up(reg).catch((e) => e);
   const started = await waitForInProgress();
-  await ctx.host.stop(); // the CI runner dies: the engine never learns the id
+  const killed = restartHost(); // the CI runner dies: the engine never learns the id
   expect(await dying).toBeInstanceOf(Error);
   expect(ctx.engine.resources.size).toBe(0);
-
-  const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...env } = process.env;
-  ctx.host = await ProviderHost.start({
-    cwd: PROGRAM_DIR,
-    env: { ...env, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" },
-  });
-  await ctx.host.configure({ "vpsorg:apiToken": secret(TOKEN_A), "vpsorg:apiUrl": ctx.url });
-  const engine = new MiniEngine(ctx.host);
+  const engine = await killed;
   await ctx.control.completeJob("snapshots", started.id);
   const adopted = await engine.up(reg);
   expect(itemsOf(adopted).map((item) => item.id)).toEqual([started.id]);
@@ -174,6 +186,31 @@ test("a lost answer to the POST is matched by the item's marker: one snapshot, r
   expect(item.trigger).toBe("v1");
   expect((await snapshotsOn12345()).map((s) => s.id).sort()).toEqual([...SEEDED_SNAPSHOTS, item.id].sort());
   expect(await posts()).toBe(1);
+});
+
+test("a host killed while an update waits: the next up adopts the new release's item and rotates", async () => {
+  await ctx.engine.up(await snapshotHistory({ keep: 2, trigger: "v1" }));
+  const v2 = await ctx.engine.up(await snapshotHistory({ keep: 2, trigger: "v2" }));
+  await ctx.control.settings({ manual: true });
+  await ctx.control.clearRequests();
+  const reg = await snapshotHistory({ keep: 2, trigger: "v3" });
+  const dying = ctx.engine.up(reg).catch((e) => e);
+  const started = await waitForInProgress();
+  const killed = restartHost();
+  expect(await dying).toBeInstanceOf(Error);
+  const engine = await killed;
+  expect(itemsOf(engine.resources.get(HISTORY_URN)!)).toEqual(itemsOf(v2)); // the state before the kill
+
+  await ctx.control.completeJob("snapshots", started.id);
+  const adopted = await engine.up(reg);
+  expect(itemsOf(adopted).map((item) => [item.trigger, item.id])).toEqual([
+    ["v3", started.id],
+    ["v2", itemsOf(v2)[0].id],
+  ]);
+  expect(await posts()).toBe(1);
+  expect((await snapshotsOn12345()).map((s) => s.id).sort()).toEqual(
+    [...SEEDED_SNAPSHOTS, ...itemsOf(adopted).map((item) => item.id)].sort(),
+  );
 });
 
 test("maxAge: preview shows the expiry without a request; up deletes the old, never the newest", async () => {
