@@ -300,3 +300,38 @@ test("BackupHistory keeps its own manual backups only; automatic and others' bac
   expect((await manualBackups()).map((b) => b.id)).toEqual([499]);
   expect((await ctx.control.state()).backups.filter((b) => b.backup_type === "automatic").length).toBeGreaterThan(0);
 });
+
+test("BackupHistory on a full server: frees its own oldest manual backup when keep allows, else the quota error", async () => {
+  const reg = async (trigger: string, keep: number) => {
+    const [r] = await registeredInputs(() => new BackupHistory("backups", { serverId: 12345, keep, trigger }));
+    return r;
+  };
+  await ctx.engine.up(await reg("sha-1", 1));
+  for (let i = 0; i < 8; i++) {
+    await ctx.control.addBackup({ server_id: 12345, backup_type: "manual", description: `someone else's ${i}` });
+  }
+  expect(await manualBackups()).toHaveLength(10);
+  const second = await ctx.engine.up(await reg("sha-2", 1));
+  expect(itemsOf(second).map((item) => item.trigger)).toEqual(["sha-2"]);
+  const error = await ctx.engine.up(await reg("sha-3", 2)).catch((e) => e);
+  expect(error.message).toMatch(/server 12345 already has 10 manual backups; VPS.org allows at most 10 per server/);
+  const left = await manualBackups();
+  expect(left).toHaveLength(10);
+  expect(left.filter((b) => b.description.startsWith("someone else's"))).toHaveLength(8);
+});
+
+test("a new serverId replaces the history: items on the new server, the old server's items deleted", async () => {
+  const other = await ctx.control.addServer({ name: "web-server-02" });
+  await ctx.engine.up(await snapshotHistory({ trigger: "v1" }));
+  const moved = await ctx.engine.up(await snapshotHistory({ serverId: other.id, trigger: "v1" }));
+  expect(ctx.engine.log.at(-1)?.step).toBe("replace");
+  expect(moved.id).toMatch(new RegExp(`^snapshot-history-${other.id}-`));
+  const snapshots = (await ctx.control.state()).snapshots;
+  expect(snapshots.filter((s) => s.server.id === other.id).map((s) => s.id)).toEqual([itemsOf(moved)[0].id]);
+  expect(
+    snapshots
+      .filter((s) => s.server.id === 12345)
+      .map((s) => s.id)
+      .sort(),
+  ).toEqual(SEEDED_SNAPSHOTS);
+});
