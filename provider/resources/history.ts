@@ -127,13 +127,14 @@ export function historyResource(spec: HistorySpec) {
   /** Waits for every pending item; completed ones join the items. Throws the first failure, after all settle. */
   async function waitPending(client: VpsOrgClient, inputs: Props, s: HistoryState, key: string): Promise<Pending[]> {
     const serverId = Number(inputs.serverId);
+    const waiting = [...s.pending];
     const results = await Promise.allSettled(
-      s.pending.map((p) => waitForJob(client, noun, serverId, p.id, { timeoutMs: timeoutOf(inputs) })),
+      waiting.map((p) => waitForJob(client, noun, serverId, p.id, { timeoutMs: timeoutOf(inputs) })),
     );
     const finished: Pending[] = [];
     const problems: string[] = [];
     for (const [index, result] of results.entries()) {
-      const p = s.pending[index];
+      const p = waiting[index];
       if (result.status === "fulfilled") {
         s.items.push(spec.itemOf(result.value, p.trigger));
         finished.push(p);
