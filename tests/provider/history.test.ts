@@ -234,6 +234,10 @@ test("maxAge: preview shows the expiry without a request; up deletes the old, ne
   await ctx.control.advanceClock(90 * 86_400_000); // the newest alone is kept, however old
   const later = await runProgram(program, ctx.engine, "up");
   expect((later.outputs.items as Items).map((item) => item.trigger)).toEqual(["v2"]);
+  // The next release is newer by 90 days: v2 is now past maxAge, and goes once v3 is completed.
+  const v3 = await ctx.engine.up(await snapshotHistory({ keep: 5, trigger: "v3", maxAge: "30d" }));
+  expect(itemsOf(v3).map((item) => item.trigger)).toEqual(["v3"]);
+  expect((await snapshotsOn12345()).map((s) => s.id).sort()).toEqual([...SEEDED_SNAPSHOTS, itemsOf(v3)[0].id].sort());
 });
 
 test("preview sends no request, for a new history and for a new release", async () => {
