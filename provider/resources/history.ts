@@ -294,7 +294,9 @@ export function historyResource(spec: HistorySpec) {
     /** Destroy deletes every item the history holds (the engine skips this with `retainOnDelete`). */
     async delete(_id: string, props: Props, settings: ProviderSettings | undefined) {
       const client = clientFor(settings);
-      for (const id of heldIds(stateOf(props))) await remove(client, id);
+      const held = heldIds(stateOf(props));
+      for (const id of held) noteOwned(noun, id); // never adoptable by a create later in this run
+      for (const id of held) await remove(client, id);
     },
   };
 }
