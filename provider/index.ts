@@ -4,6 +4,7 @@
 
 import { backupResource } from "./resources/backup";
 import { type ProviderSettings, readSettings, resolveAccount } from "./resources/common";
+import { backupHistoryResource, snapshotHistoryResource } from "./resources/history";
 import { clean } from "./resources/messages";
 import { backupRestoreResource, snapshotRestoreResource } from "./resources/restore";
 import { snapshotResource } from "./resources/snapshot";
@@ -40,6 +41,8 @@ export const providers = {
   backup: guarded(backupResource),
   snapshotRestore: guarded(snapshotRestoreResource),
   backupRestore: guarded(backupRestoreResource),
+  snapshotHistory: guarded(snapshotHistoryResource),
+  backupHistory: guarded(backupHistoryResource),
 };
 
 export * from "./client";

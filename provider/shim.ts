@@ -8,7 +8,8 @@
 // own node_modules, the way the program itself found this package.
 import type * as pulumi from "@pulumi/pulumi";
 
-export type ProviderKind = "snapshot" | "backup" | "snapshotRestore" | "backupRestore";
+export type ProviderKind =
+  "snapshot" | "backup" | "snapshotRestore" | "backupRestore" | "snapshotHistory" | "backupHistory";
 
 interface Shim extends pulumi.dynamic.ResourceProvider {
   settings?: unknown;

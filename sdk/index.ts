@@ -2,6 +2,13 @@
 export { Backup, type BackupArgs } from "./backup";
 export { Account, type AccountRef } from "./common";
 export {
+  BackupHistory,
+  type BackupHistoryArgs,
+  type HistoryItem,
+  SnapshotHistory,
+  type SnapshotHistoryArgs,
+} from "./history";
+export {
   type BackupInfo,
   type GetBackupArgs,
   type GetBackupResult,

@@ -1,0 +1,206 @@
+// What SnapshotHistory and BackupHistory differ in: their inputs, the slots a server has, how a new
+// item is posted (a snapshot's name, a backup's description), and how an object becomes an item.
+// The life cycle they share is in history.ts.
+import { z } from "zod";
+import type { VpsOrgClient } from "../client/client";
+import type { Backup, Snapshot } from "../client/schemas";
+import type { JobKind } from "../wait/jobs";
+import { markerOf, ownerKey, stableToken, withMarker, withoutMarker } from "./identity";
+import { describe, durationInput, idInput, optionalText } from "./inputs";
+import { SNAPSHOT_NAME_MAX, SNAPSHOT_NAME_RULE } from "./snapshot";
+
+type Props = Record<string, unknown>;
+export type Job = Snapshot | Backup;
+
+/** One kept snapshot or backup, as the history's outputs list it (newest first). */
+export interface Item {
+  id: number | string;
+  /** A snapshot's name; null for a backup (VPS.org gives backups no name). */
+  name: string | null;
+  createdAt: string | null;
+  /** The trigger value it was taken for. */
+  trigger: string | null;
+  sizeMb: number | null;
+}
+
+export interface HistorySpec {
+  kind: JobKind;
+  /** The sdk class name, for messages. */
+  title: string;
+  inputs: z.ZodObject;
+  /** The server's limit, which is also the largest `keep`. */
+  limit: number;
+  limitNoun: string;
+  defaultTimeoutMs: number;
+  list(client: VpsOrgClient, serverId: number): Promise<Job[]>;
+  post(client: VpsOrgClient, inputs: Props, trigger: string, key: string): Promise<Job>;
+  remove(client: VpsOrgClient, id: number | string): Promise<void>;
+  countsTowardLimit(item: Job): boolean;
+  itemOf(item: Job, trigger: string | null): Item;
+}
+
+const DAY_MS = 86_400_000;
+/** Ten years: far beyond any real retention, and far below where a date's arithmetic misbehaves. */
+export const MAX_AGE_LIMIT_DAYS = 3650;
+const AGE = /^(\d+(?:\.\d+)?)(d|h|m)$/;
+
+/** "30d", "12h", "90m" in milliseconds; undefined if unreadable. */
+export function parseAge(text: string): number | undefined {
+  const match = AGE.exec(text.trim());
+  if (!match) return undefined;
+  const ms = Number(match[1]) * { d: DAY_MS, h: 3_600_000, m: 60_000 }[match[2] as "d" | "h" | "m"];
+  return ms > 0 && ms <= MAX_AGE_LIMIT_DAYS * DAY_MS ? ms : undefined;
+}
+
+const maxAgeInput = z
+  .string({ error: (issue) => `maxAge must be a duration string such as "30d", got ${describe(issue.input)}.` })
+  .refine((text) => parseAge(text) !== undefined, {
+    error: (issue) =>
+      `maxAge must be a number of days, hours or minutes such as "30d", "12h" or "90m", above 0 and at most ` +
+      `${MAX_AGE_LIMIT_DAYS}d, got ${JSON.stringify(issue.input)}.`,
+  })
+  .nullish();
+
+const keepInput = (max: number) =>
+  z
+    .number({ error: (issue) => `keep must be a whole number from 1 to ${max}, got ${describe(issue.input)}.` })
+    .refine((n) => Number.isInteger(n) && n >= 1 && n <= max, {
+      error: (issue) => `keep must be a whole number from 1 to ${max} (the server's limit), got ${issue.input}.`,
+    })
+    .nullish();
+
+const triggerInput = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? `trigger is required: the value whose change takes a new item (e.g. the release tag "v1.4.0").`
+        : `trigger must be a string (e.g. the release tag "v1.4.0"), got ${describe(issue.input)}.`,
+  })
+  .min(1, { error: `trigger must not be empty: use the value whose change takes a new item (e.g. "v1.4.0").` });
+
+export const NAME_PREFIX_MAX = 40;
+const namePrefixInput = z
+  .string({ error: (issue) => `namePrefix must be a string, got ${describe(issue.input)}.` })
+  .min(1, { error: "namePrefix must not be empty (omit it to use the resource name)." })
+  .max(NAME_PREFIX_MAX, {
+    error: (issue) => `namePrefix must be at most ${NAME_PREFIX_MAX} characters, got ${String(issue.input).length}.`,
+  })
+  .regex(SNAPSHOT_NAME_RULE, {
+    error: (issue) =>
+      `namePrefix may contain only letters, digits, hyphens and underscores, got ${JSON.stringify(issue.input)}.`,
+  })
+  .nullish();
+
+const common = (max: number) => ({
+  serverId: idInput("serverId", "12345"),
+  keep: keepInput(max),
+  trigger: triggerInput,
+  waitTimeout: durationInput("waitTimeout"),
+  description: optionalText("description"),
+  maxAge: maxAgeInput,
+});
+
+export const DEFAULT_KEEP = 3;
+
+/** Text made valid for a snapshot name: runs of other characters become one hyphen. */
+function nameSafe(text: string, max: number): string {
+  return text
+    .replace(/[^A-Za-z0-9_-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, max)
+    .replace(/-$/, "");
+}
+
+/**
+ * `web-v1.4.0` + trigger `v1.4.0` becomes `web-v1-4-0-k3x9q2`: readable in the panel, and the
+ * token (from the item's marker key) keeps two triggers that read alike apart. At most 88 characters.
+ */
+export function itemName(inputs: Props, trigger: string, key: string): string {
+  const prefix =
+    (typeof inputs.namePrefix === "string" && inputs.namePrefix) ||
+    nameSafe(String(inputs.__resourceName ?? ""), NAME_PREFIX_MAX) ||
+    "release";
+  const name = [prefix, nameSafe(trigger, 40), stableToken([key], 6)].filter(Boolean).join("-");
+  return name.slice(0, SNAPSHOT_NAME_MAX);
+}
+
+const TRIGGER_IN_TEXT = /\(trigger: (.*)\)$/s;
+const TRIGGER_TEXT_MAX = 200;
+
+/** The description sent: the user's text, the trigger (so the panel says which release), the marker. */
+export function itemDescription(description: unknown, trigger: string, key: string): string {
+  const shown = trigger.length > TRIGGER_TEXT_MAX ? `${trigger.slice(0, TRIGGER_TEXT_MAX - 1)}…` : trigger;
+  const text = typeof description === "string" && description.trim() !== "" ? `${description.trim()} ` : "";
+  return withMarker(`${text}(trigger: ${shown})`, key);
+}
+
+/** The trigger an object was taken for, read back from its description (for an object a killed run made). */
+export function triggerFromDescription(description: unknown): string | null {
+  return TRIGGER_IN_TEXT.exec(withoutMarker(description) ?? "")?.[1] ?? null;
+}
+
+/**
+ * The marker keys. The first 5 characters name the history (its URN and server), the last 5 the
+ * item (its trigger and the trigger before it, so a trigger used again makes a new item, not a
+ * match). Every object a history made is therefore recognisable by its description alone.
+ */
+export function historyPrefix(inputs: Props): string {
+  return ownerKey(inputs, ["history", Number(inputs.serverId)]).slice(0, 5);
+}
+
+export function itemKey(inputs: Props, trigger: string, previousTrigger: string | null): string {
+  const item = ownerKey(inputs, ["history", Number(inputs.serverId), trigger, previousTrigger]).slice(0, 5);
+  return historyPrefix(inputs) + item;
+}
+
+export const belongsTo = (prefix: string, object: Job) => markerOf(object.description)?.startsWith(prefix) === true;
+
+export const snapshotHistorySpec: HistorySpec = {
+  kind: "snapshot",
+  title: "SnapshotHistory",
+  inputs: z.object({ ...common(5), namePrefix: namePrefixInput }),
+  limit: 5,
+  limitNoun: "snapshots",
+  defaultTimeoutMs: 30 * 60_000,
+  list: (client, serverId) => client.snapshots.list({ serverId }),
+  post: (client, inputs, trigger, key) =>
+    client.snapshots.create({
+      serverId: Number(inputs.serverId),
+      name: itemName(inputs, trigger, key),
+      description: itemDescription(inputs.description, trigger, key),
+    }),
+  remove: (client, id) => client.snapshots.delete(id),
+  countsTowardLimit: () => true,
+  itemOf: (item, trigger) => ({
+    id: item.id,
+    name: (item as Snapshot).name,
+    createdAt: item.created_at ?? null,
+    trigger,
+    sizeMb: item.size_mb ?? null,
+  }),
+};
+
+export const backupHistorySpec: HistorySpec = {
+  kind: "backup",
+  title: "BackupHistory",
+  inputs: z.object(common(10)),
+  limit: 10,
+  limitNoun: "manual backups",
+  defaultTimeoutMs: 60 * 60_000,
+  list: (client, serverId) => client.backups.list({ serverId }),
+  post: (client, inputs, trigger, key) =>
+    client.backups.create({
+      serverId: Number(inputs.serverId),
+      description: itemDescription(inputs.description, trigger, key),
+    }),
+  remove: (client, id) => client.backups.delete(id),
+  countsTowardLimit: (item) => (item as Backup).backup_type === "manual",
+  itemOf: (item, trigger) => ({
+    id: item.id,
+    name: null,
+    createdAt: item.created_at ?? null,
+    trigger,
+    sizeMb: item.size_mb ?? null,
+  }),
+};
