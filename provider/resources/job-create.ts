@@ -48,7 +48,9 @@ export async function takeMine<T extends Job>(
   items: T[],
   key: string,
 ): Promise<T | undefined> {
-  const mine = items.filter((item) => markerOf(item.description) === key && !isOwned(spec.kind, item.id, item.created_at));
+  const mine = items.filter(
+    (item) => markerOf(item.description) === key && !isOwned(spec.kind, item.id, item.created_at),
+  );
   const byNewest = [...mine].sort((a, b) => Number(b.id) - Number(a.id) || 0);
   for (const item of byNewest) {
     if (item.status === "in_progress" || item.status === "completed") {
