@@ -84,8 +84,11 @@ export interface GetBackupArgs {
   mostRecent?: boolean;
 }
 
-/** A lookup's error: one sentence with its remedy, and no stack of the package's internals. */
-export class LookupError extends Error {
+/**
+ * A lookup's error: one sentence with its remedy. It is Pulumi's RunError, which `pulumi up` prints as
+ * its message alone, not as "unhandled exception" with the program's source and a stack.
+ */
+export class LookupError extends pulumi.RunError {
   override readonly name = "LookupError";
   constructor(message: string) {
     super(message);

@@ -1,6 +1,7 @@
 // Exactly once, through the real provider host: a host killed mid-wait, answers lost while the API
 // is down, identical resources, a forced replacement with unchanged inputs, failed restores. After
 // each, the objects in the emulator and the ids in the state are the same set.
+import { RunError } from "@pulumi/pulumi";
 import { Backup, getBackups, restoreSnapshot, Snapshot } from "pulumi-vpsorg";
 import { CheckFailed, MiniEngine, type Registration } from "../harness/engine";
 import { registeredInputs } from "../harness/program";
@@ -197,6 +198,7 @@ describe("bad input is refused before any request", () => {
   test("a lookup with an unknown key names it and the known ones", async () => {
     const error = await getBackups({ serverID: 1 } as never, { apiToken: TOKEN_A, apiUrl: ctx.url }).catch((e) => e);
     expect(error.message).toBe("getBackups: serverID is not an argument of getBackups (known: serverId, backupType).");
+    expect(RunError.isInstance(error)).toBe(true); // Pulumi prints a RunError's message alone, without a stack
     expect((await ctx.control.requests()).total).toBe(0);
   });
 });
