@@ -20,6 +20,7 @@ import {
   type RateLimitSettings,
   rateLimiterFor,
   rateLimitFromEnv,
+  type RequestPriority,
 } from "./limiter";
 import { type Logger, makeRedactor, stderrLogger } from "./redact";
 import { describeErrorBody, pageSchema } from "./schemas";
@@ -60,6 +61,8 @@ export interface HttpOptions {
 export interface ListOptions {
   /** Called once per page read: lets the poller learn what a list costs in requests. */
   onPage?: () => void;
+  /** "high": the list serves many callers (a poll tick, coalesced reads); it goes first behind a busy limiter. */
+  priority?: RequestPriority;
 }
 
 type Method = "GET" | "POST" | "DELETE";
@@ -74,6 +77,8 @@ interface SendOptions {
    * for POSTs that create or restore: sending one twice could create two objects.
    */
   retry: "safe" | "unsent-only";
+  /** Place in the account's rate limiter queue (default "normal"). */
+  priority?: RequestPriority;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -165,9 +170,11 @@ export class HttpClient {
     let pagePath = path;
     let pageQuery: Query = { ...query, page_size: this.#pageSize };
     for (let page = 1; page <= 10_000; page++) {
-      const body = (await this.request("GET", pagePath, schema, { query: pageQuery, retry: "safe" })) as z.infer<
-        ReturnType<typeof pageSchema<T>>
-      >;
+      const body = (await this.request("GET", pagePath, schema, {
+        query: pageQuery,
+        retry: "safe",
+        priority: options.priority,
+      })) as z.infer<ReturnType<typeof pageSchema<T>>>;
       options.onPage?.();
       let added = 0;
       for (const entry of body.results as z.infer<T>[]) {
@@ -238,7 +245,7 @@ export class HttpClient {
     const started = Date.now();
     this.#log("debug", `-> ${info.method} ${info.path}`);
     let response: AxiosResponse<string>;
-    const release = await this.#limiter.acquire();
+    const release = await this.#limiter.acquire(options.priority);
     try {
       response = await this.#axios.request<string>({
         method,

@@ -4,8 +4,8 @@
 //     of creates cannot meet a limit hundreds at a time);
 //   - a 429 starts pacing at half the rate the API had been accepting (then halves again on a
 //     further 429, at most once a second), and its Retry-After pauses every request of the account;
-//   - without a 429, the rate grows by a fixed step each minute, and pacing ends after a quiet
-//     spell (10 minutes by default).
+//   - without a 429, the rate grows back linearly, regaining what the last cut took in a minute
+//     (by default), and on at the same slope; pacing ends after a quiet spell (10 minutes).
 // Clients are made per call, so the state lives here, keyed by account (URL and token hash).
 
 export interface RateLimitSettings {
@@ -15,8 +15,8 @@ export interface RateLimitSettings {
   maxConcurrent: number;
   /** The rate never drops below this, in requests/s (VPSORG_RATE_LIMIT_MIN_RPS, 0.01..1000, default 0.2). */
   minRps: number;
-  /** Requests/s the rate regains per minute without a 429 (VPSORG_RATE_LIMIT_RECOVERY, 0.01..1000, default 1). */
-  recoveryRpsPerMinute: number;
+  /** Time in which the rate regains what a cut took (VPSORG_RATE_LIMIT_RECOVERY_MS, 1 s..1 h, default 60 s). */
+  recoveryMs: number;
   /** Pacing ends after this long without a 429 (VPSORG_RATE_LIMIT_RELEASE_MS, 1 s..24 h, default 10 min). */
   releaseAfterMs: number;
 }
@@ -25,7 +25,7 @@ export const DEFAULT_RATE_LIMIT: RateLimitSettings = {
   enabled: true,
   maxConcurrent: 16,
   minRps: 0.2,
-  recoveryRpsPerMinute: 1,
+  recoveryMs: 60_000,
   releaseAfterMs: 10 * 60_000,
 };
 
@@ -48,7 +48,7 @@ export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<
   };
   set("maxConcurrent", num("VPSORG_RATE_LIMIT_CONCURRENCY"));
   set("minRps", num("VPSORG_RATE_LIMIT_MIN_RPS"));
-  set("recoveryRpsPerMinute", num("VPSORG_RATE_LIMIT_RECOVERY"));
+  set("recoveryMs", num("VPSORG_RATE_LIMIT_RECOVERY_MS"));
   set("releaseAfterMs", num("VPSORG_RATE_LIMIT_RELEASE_MS"));
   return out;
 }
@@ -61,7 +61,7 @@ export function normalizeRateLimit(given: Partial<RateLimitSettings> = {}): Rate
     enabled: given.enabled ?? DEFAULT_RATE_LIMIT.enabled,
     maxConcurrent: Math.round(clamp(given.maxConcurrent, 1, 256, DEFAULT_RATE_LIMIT.maxConcurrent)),
     minRps: clamp(given.minRps, 0.01, 1000, DEFAULT_RATE_LIMIT.minRps),
-    recoveryRpsPerMinute: clamp(given.recoveryRpsPerMinute, 0.01, 1000, DEFAULT_RATE_LIMIT.recoveryRpsPerMinute),
+    recoveryMs: clamp(given.recoveryMs, 1_000, 3_600_000, DEFAULT_RATE_LIMIT.recoveryMs),
     releaseAfterMs: clamp(given.releaseAfterMs, 1_000, DAY_MS, DEFAULT_RATE_LIMIT.releaseAfterMs),
   };
 }
@@ -80,7 +80,7 @@ export interface RateLimiterStats {
   rateLimited: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export type RequestPriority = "high" | "normal";
 
 export class RateLimiter {
   settings: RateLimitSettings;
@@ -91,10 +91,13 @@ export class RateLimiter {
   #last429At = 0;
   #lastDecreaseAt = 0;
   #lastGrowthAt = 0;
+  /** Requests/s regained per ms without a 429: the last cut spread over the recovery time. */
+  #growthPerMs = 0;
   #inFlight = 0;
-  #queued = 0;
   #rateLimited = 0;
-  readonly #slots: Array<() => void> = [];
+  #timer: NodeJS.Timeout | undefined;
+  readonly #high: Array<(release: () => void) => void> = [];
+  readonly #normal: Array<(release: () => void) => void> = [];
   readonly #accepted: number[] = [];
 
   constructor(settings: Partial<RateLimitSettings> = {}) {
@@ -106,45 +109,59 @@ export class RateLimiter {
     return {
       limited: this.#limited,
       rps: this.#limited ? this.#rps : undefined,
-      queued: this.#queued,
+      queued: this.#high.length + this.#normal.length,
       inFlight: this.#inFlight,
       pausedUntil: this.#pausedUntil > Date.now() ? this.#pausedUntil : 0,
       rateLimited: this.#rateLimited,
     };
   }
 
-  /** Waits for the account's turn; call the returned function when the answer is in. */
-  async acquire(): Promise<() => void> {
-    if (!this.settings.enabled) return () => {};
-    this.#queued++;
-    try {
-      // A place among the requests in flight, first come first served; a release hands its place on.
-      if (this.#inFlight < this.settings.maxConcurrent && this.#slots.length === 0) this.#inFlight++;
-      else await new Promise<void>((resolve) => this.#slots.push(resolve));
-      for (;;) {
-        const now = Date.now();
-        if (this.#pausedUntil > now) {
-          await sleep(this.#pausedUntil - now);
-          continue;
-        }
-        this.#refresh(now);
-        if (!this.#limited || !this.settings.enabled) break;
-        const slot = Math.max(now, this.#nextSlotAt);
-        this.#nextSlotAt = slot + 1000 / this.#rps;
-        if (slot > now) await sleep(slot - now);
-        if (this.#pausedUntil <= Date.now()) break; // else a 429 came in meanwhile: wait out its pause
+  /**
+   * Waits for the account's turn; call the returned function when the answer is in. "high" goes
+   * before every "normal" request waiting: a list that serves every wait of the process should not
+   * queue behind hundreds of creates, each of which serves one resource.
+   */
+  acquire(priority: RequestPriority = "normal"): Promise<() => void> {
+    if (!this.settings.enabled) return Promise.resolve(() => {});
+    return new Promise((resolve) => {
+      (priority === "high" ? this.#high : this.#normal).push(resolve);
+      this.#pump();
+    });
+  }
+
+  /** Lets waiting requests go, as many as the pause, the pace and the cap on requests in flight allow. */
+  #pump() {
+    if (this.#timer) return; // a wake-up is set; it pumps
+    for (;;) {
+      if (this.#high.length === 0 && this.#normal.length === 0) return;
+      const now = Date.now();
+      if (this.#pausedUntil > now) return this.#wakeAt(this.#pausedUntil);
+      if (this.#inFlight >= this.settings.maxConcurrent) return; // a release pumps
+      this.#refresh(now);
+      if (this.#limited) {
+        if (this.#nextSlotAt > now) return this.#wakeAt(this.#nextSlotAt);
+        this.#nextSlotAt = now + 1000 / this.#rps; // a bucket of one: no burst after a quiet spell
       }
-    } finally {
-      this.#queued--;
+      const next = (this.#high.shift() ?? this.#normal.shift()) as (release: () => void) => void;
+      this.#inFlight++;
+      let released = false;
+      next(() => {
+        if (released) return;
+        released = true;
+        this.#inFlight--;
+        this.#pump();
+      });
     }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.#slots.shift();
-      if (next) next();
-      else this.#inFlight--;
-    };
+  }
+
+  #wakeAt(at: number) {
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#pump();
+      },
+      Math.max(1, at - Date.now()),
+    );
   }
 
   /** An answer that was not a 429: counts toward the rate the API accepts. */
@@ -165,12 +182,15 @@ export class RateLimiter {
       this.#limited = true;
       // Half of what was accepted; a handful of answers say little about the limit, so at least 1/s.
       this.#rps = Math.max(this.settings.minRps, 1, accepted / 2);
+      this.#growthPerMs = this.#rps / this.settings.recoveryMs;
       this.#lastDecreaseAt = now;
       this.#lastGrowthAt = now;
-      this.#nextSlotAt = Math.max(now, this.#pausedUntil);
+      this.#nextSlotAt = now;
     } else if (now - this.#lastDecreaseAt >= Math.max(1_000, retryAfterMs ?? 0)) {
       // Answers already in flight when the rate was cut also come back 429: cut once per round.
+      const before = this.#rps;
       this.#rps = Math.max(this.settings.minRps, this.#rps / 2);
+      this.#growthPerMs = Math.max(before - this.#rps, this.settings.minRps) / this.settings.recoveryMs;
       this.#lastDecreaseAt = now;
       this.#lastGrowthAt = now;
     }
@@ -183,9 +203,8 @@ export class RateLimiter {
       this.#limited = false;
       return;
     }
-    const minutes = (now - this.#lastGrowthAt) / 60_000;
-    if (minutes > 0) {
-      this.#rps += minutes * this.settings.recoveryRpsPerMinute;
+    if (now > this.#lastGrowthAt) {
+      this.#rps += (now - this.#lastGrowthAt) * this.#growthPerMs;
       this.#lastGrowthAt = now;
     }
   }

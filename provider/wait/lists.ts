@@ -120,9 +120,11 @@ export async function readLists(
 
 function listOf(client: VpsOrgClient, kind: ListKind, serverId: string | undefined, onPage: () => void) {
   const query = serverId === undefined ? {} : { serverId };
-  if (kind === "snapshot") return client.snapshots.list(query, { onPage });
-  if (kind === "backup") return client.backups.list(query, { onPage });
-  return client.servers.list({}, { onPage });
+  // Each of these lists serves many waits or reads: behind a busy rate limiter they go first.
+  const options = { onPage, priority: "high" as const };
+  if (kind === "snapshot") return client.snapshots.list(query, options);
+  if (kind === "backup") return client.backups.list(query, options);
+  return client.servers.list({}, options);
 }
 
 /** The server an item belongs to, as text: a job's `server.id`, a server's own id. */

@@ -8,7 +8,7 @@
 // tick costing c requests, the hub ticks every max * sqrt(c / n) (the interval that balances
 // requests against lag), never more often than one request per min interval on average, never
 // less often than the max interval unless the pages alone cost more than that. Every interval is
-// jittered. A waiter costs a deadline timer and a few objects; the hub has one timer.
+// jittered (see #firstDelay and #next for how a lone wait keeps its phase). A waiter costs a deadline timer and a few objects; the hub has one timer.
 import type { VpsOrgClient } from "../client/client";
 import { isRetryable } from "../client/errors";
 import { type ListItem, type ListKind, type ListPlan, type ListResult, planLists, readLists } from "./lists";
@@ -218,7 +218,7 @@ export class Poller {
     if (hub.ticking) return; // the tick schedules the next one when it ends
     const now = Date.now();
     if (!hub.timer) {
-      this.#schedule(hub, now + this.#jittered(this.settings.firstCheckMs));
+      this.#schedule(hub, now + this.#firstDelay());
       return;
     }
     if (hub.lastTickAt === undefined) return; // the first check is already set
@@ -239,6 +239,27 @@ export class Poller {
     return pollInterval(this.settings, hub.size, cost);
   }
 
+  /**
+   * The first check of an idle hub. Jitter only brings it forward, and by at most jitter x (max -
+   * first): a lone wait keeps StateChangeConf's phase (9, 19, 29 s ...), never falling behind it.
+   */
+  #firstDelay(): number {
+    const { firstCheckMs: first, maxIntervalMs: max, jitter } = this.settings;
+    const room = first < max ? max - first : first;
+    return Math.max(0, Math.round(first - Math.random() * jitter * room));
+  }
+
+  /**
+   * The next tick. At the max interval (a lone wait) ticks stay on their grid, without jitter or
+   * drift from request latency, so a lone wait is checked exactly every max interval; faster ticks
+   * are jittered around their interval.
+   */
+  #next(hub: Hub, plannedAt: number, startedAt: number): number {
+    const interval = this.#interval(hub);
+    const at = interval >= this.settings.maxIntervalMs ? plannedAt + interval : startedAt + this.#jittered(interval);
+    return Math.max(Date.now(), at);
+  }
+
   #jittered(ms: number): number {
     return Math.max(0, Math.round(ms * (1 + this.settings.jitter * (2 * Math.random() - 1))));
   }
@@ -248,6 +269,7 @@ export class Poller {
     hub.ticking = true;
     this.ticks++;
     const startedAt = Date.now();
+    const plannedAt = hub.nextAt;
     const seq = ++this.#seq;
     hub.lastTickAt = startedAt;
     try {
@@ -274,7 +296,7 @@ export class Poller {
     } finally {
       hub.ticking = false;
       if (hub.size === 0) this.#retire(hub);
-      else this.#schedule(hub, Math.max(Date.now(), startedAt + this.#jittered(this.#interval(hub))));
+      else this.#schedule(hub, this.#next(hub, plannedAt, startedAt));
     }
   }
 

@@ -93,7 +93,7 @@ test("settings come from the environment, bounded", () => {
     rateLimitFromEnv({
       VPSORG_RATE_LIMIT_CONCURRENCY: "100000",
       VPSORG_RATE_LIMIT_MIN_RPS: "-1",
-      VPSORG_RATE_LIMIT_RECOVERY: "x",
+      VPSORG_RATE_LIMIT_RECOVERY_MS: "x",
       VPSORG_RATE_LIMIT_RELEASE_MS: "1e15",
     }),
   );
@@ -101,7 +101,7 @@ test("settings come from the environment, bounded", () => {
     enabled: true,
     maxConcurrent: 256,
     minRps: 0.01,
-    recoveryRpsPerMinute: 1,
+    recoveryMs: 60_000,
     releaseAfterMs: 24 * 3_600_000,
   });
 });
