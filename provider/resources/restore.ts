@@ -6,6 +6,7 @@ import type { VpsOrgClient } from "../client/client";
 import { JobFailedError } from "../client/errors";
 import {
   type StartedRestore,
+  restoreEnded,
   type StartOptions,
   startBackupRestore,
   startSnapshotRestore,
@@ -13,7 +14,8 @@ import {
 import { waitForRestore } from "../wait/jobs";
 import { z } from "zod";
 import { clientFor, isUnknown, type ProviderSettings, ResourceInitError } from "./common";
-import { accountInput, checkInputs, durationInput, idInput, parseDuration } from "./inputs";
+import { progressLine } from "./messages";
+import { accountInput, checkInputs, durationInput, idInput, waitTimeoutOf } from "./inputs";
 
 type Props = Record<string, unknown>;
 
@@ -30,7 +32,14 @@ interface RestoreSpec {
 }
 
 function restoreResource(spec: RestoreSpec) {
-  const inputKeys = [...Object.keys(spec.sourceInputs), "acknowledgeDataLoss", "triggers", "waitTimeout", "account"];
+  const inputKeys = [
+    ...Object.keys(spec.sourceInputs),
+    "acknowledgeDataLoss",
+    "triggers",
+    "waitTimeout",
+    "account",
+    "__createTimeout",
+  ];
   const schemaFor = (news: Props) =>
     z.object({
       ...spec.sourceInputs,
@@ -43,8 +52,7 @@ function restoreResource(spec: RestoreSpec) {
       waitTimeout: durationInput("waitTimeout"),
       account: accountInput,
     });
-  const timeoutOf = (props: Props) =>
-    (typeof props.waitTimeout === "string" && parseDuration(props.waitTimeout)) || DEFAULT_TIMEOUT_MS;
+  const timeoutOf = (props: Props) => waitTimeoutOf(props, DEFAULT_TIMEOUT_MS);
   /** The recorded outputs without the recorded inputs, so that new inputs are not overwritten by old ones. */
   const outputsOf = (props: Props) =>
     Object.fromEntries(Object.entries(props).filter(([key]) => !inputKeys.includes(key) && key !== "__provider"));
@@ -64,6 +72,7 @@ function restoreResource(spec: RestoreSpec) {
     const serverId = Number(outs.serverId ?? inputs.serverId); // backup restores take it as an input
     try {
       const server = await waitForRestore(client, serverId, { timeoutMs: timeoutOf(inputs) });
+      restoreEnded(serverId);
       return {
         id,
         outs: {
@@ -77,9 +86,14 @@ function restoreResource(spec: RestoreSpec) {
       };
     } catch (error) {
       if (error instanceof JobFailedError) {
-        // The server ended the restore badly: recorded as failed, never reported as a success later.
-        const status = /"([^"]+)"/.exec(error.message)?.[1] ?? "unknown";
-        const message = failureOf(serverId, outs.serverName, status);
+        // The server ended the restore badly (or is gone): recorded as failed, never a success later.
+        restoreEnded(serverId);
+        const status = error.status ?? "gone";
+        const message =
+          error.status === undefined
+            ? `${error.message} The restore cannot have succeeded; this resource stays failed. Remove it, or ` +
+              `change \`triggers\` to restore again.`
+            : failureOf(serverId, outs.serverName, status);
         throw new ResourceInitError(message, id, {
           ...inputs,
           ...outs,
@@ -142,7 +156,27 @@ function restoreResource(spec: RestoreSpec) {
         throw new ResourceInitError(message, id, { ...news, ...outputsOf(olds) });
       }
       if (olds.finishedAt != null) return { outs: { ...news, ...outputsOf(olds) } }; // only waitTimeout changed
-      const { outs } = await waitAndRecord(clientFor(settings, news.account), news, id, outputsOf(olds));
+      const client = clientFor(settings, news.account);
+      const serverId = olds.serverId ?? news.serverId;
+      const server = await client.servers.get(Number(serverId));
+      if (server.status !== "restoring") {
+        // It ended while no `up` was watching: VPS.org does not say how, so it is not called a success.
+        progressLine(
+          `the restore of server ${serverId} ended while no \`pulumi up\` was watching; the server is ` +
+            `"${server.status}". VPS.org does not record whether the restore succeeded: check the server.`,
+        );
+        return {
+          outs: {
+            ...news,
+            ...outputsOf(olds),
+            serverName: server.name ?? olds.serverName ?? null,
+            serverStatus: server.status,
+            outcome: "unobserved",
+            finishedAt: new Date().toISOString(),
+          },
+        };
+      }
+      const { outs } = await waitAndRecord(client, news, id, outputsOf(olds));
       return { outs };
     },
 

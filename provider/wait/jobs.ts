@@ -60,7 +60,12 @@ export function waitForJob(
     lastStatus = item.status;
     if (item.status === "completed") return { done: item };
     if (FAILED_JOB_STATUSES.has(item.status)) {
-      return { fail: new JobFailedError(`${kind} ${id} of server ${serverId} ended with status "${item.status}".`) };
+      return {
+        fail: new JobFailedError(
+          `${kind} ${id} of server ${serverId} ended with status "${item.status}".`,
+          item.status,
+        ),
+      };
     }
     return undefined; // in_progress, or a status the docs do not name: keep waiting
   };
@@ -99,7 +104,12 @@ export function waitForRestore(
     lastStatus = server.status;
     if (server.status === "restoring") return undefined;
     if (server.status === "active" || server.status === "stopped") return { done: server };
-    return { fail: new JobFailedError(`the restore of server ${serverId} ended with the server "${server.status}".`) };
+    return {
+      fail: new JobFailedError(
+        `the restore of server ${serverId} ended with the server "${server.status}".`,
+        server.status,
+      ),
+    };
   };
   return poller.watch(client, "server", serverId, judge, {
     timeoutMs,

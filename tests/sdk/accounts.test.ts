@@ -14,7 +14,10 @@ const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...cleanEnv } = process.env;
 let host: ProviderHost;
 
 beforeAll(async () => {
-  host = await ProviderHost.start({ cwd: PROGRAM_DIR, env: { ...cleanEnv, VPSORG_POLL_MIN_MS: "40" } });
+  host = await ProviderHost.start({
+    cwd: PROGRAM_DIR,
+    env: { ...cleanEnv, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" },
+  });
   await host.configure({
     "vpsorg:apiToken": secret(TOKEN_A),
     "vpsorg:apiUrl": ctx.url,
@@ -100,7 +103,23 @@ describe("customTimeouts", () => {
       new Backup("b", { serverId: 12345, waitTimeout: "10m" }, { customTimeouts: { create: "45m" } });
       restoreSnapshot("r", { snapshotId: 801, acknowledgeDataLoss: true }, { customTimeouts: { create: "20m" } });
     });
-    expect(regs.map((r) => r.inputs.waitTimeout)).toEqual(["45m", "10m", "20m"]);
+    expect(regs.map((r) => [r.inputs.waitTimeout ?? null, r.inputs.__createTimeout ?? null])).toEqual([
+      [null, "45m"],
+      ["10m", "45m"],
+      [null, "20m"],
+    ]);
+    const backupHost = await host.check("urn", {}, regs[1].inputs);
+    expect(backupHost.failures).toEqual([]);
+  });
+
+  test("a customTimeouts.create the provider cannot read fails check naming customTimeouts.create", async () => {
+    const [reg] = await registeredInputs(
+      () => new Backup("b", { serverId: 12345 }, { customTimeouts: { create: "soon" } }),
+    );
+    const { failures } = await host.check("urn", {}, reg.inputs);
+    expect(failures).toEqual([
+      { property: "customTimeouts.create", reason: expect.stringMatching(/customTimeouts.create must be a duration/) },
+    ]);
   });
 
   test("the provider waits as long as customTimeouts.create says, then records the object", async () => {
