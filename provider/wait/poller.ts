@@ -209,6 +209,9 @@ export class Poller {
       this.#watched.add(watched);
       const deadline = safeTimeout(() => waiter.settle({ error: options.onTimeout() }), options.timeoutMs);
       this.#wake(hub);
+      // Every wait is looked at before its deadline, however short its timeout ("10s" with a 19 s first check).
+      const latest = Date.now() + Math.floor(options.timeoutMs * 0.9);
+      if (!hub.ticking && hub.timer && hub.nextAt > latest) this.#schedule(hub, latest);
       this.#armProgress();
     });
   }

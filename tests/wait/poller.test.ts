@@ -200,3 +200,12 @@ describe("schedule", () => {
     expect(wild.progressIntervalMs).toBe(3_600_000);
   });
 });
+
+test("a wait shorter than the first check is still looked at before its deadline", async () => {
+  const { poller } = recordingPoller({ firstCheckMs: 60_000, maxIntervalMs: 60_000 });
+  // 801 is completed: one look finds it, although the first tick would only come after a minute.
+  const started = Date.now();
+  const snap = await waitForSnapshot(client(), 12345, 801, { timeoutMs: 1_000, poller });
+  expect(snap.status).toBe("completed");
+  expect(Date.now() - started).toBeLessThan(1_000);
+});
