@@ -30,8 +30,8 @@ interface HistoryCommonArgs {
    */
   maxAge?: pulumi.Input<string>;
   /**
-   * How long `up` waits for a new item to complete: "30m" (snapshots) or "1h" (backups) by default,
-   * or the resource option `customTimeouts.create` when given.
+   * How long `up` waits for a new item to complete. Default: the resource option
+   * `customTimeouts.create`, else "30m" (snapshots) or "1h" (backups).
    */
   waitTimeout?: pulumi.Input<string>;
   /** The VPS.org account (an Account or its name) when the stack manages more than one; default the default one. */

@@ -7,7 +7,7 @@ import type { Backup, Snapshot } from "../client/schemas";
 import { NotFoundError } from "../client/errors";
 import type { JobKind } from "../wait/jobs";
 import { listOnServer } from "../wait/reads";
-import { markerOf, ownerKey, stableToken, withMarker, withoutMarker } from "./identity";
+import { markerOf, ownerKey, stableToken, withMarker } from "./identity";
 import { accountInput, describe, durationInput, idInput, optionalText } from "./inputs";
 import { nameSafe, SNAPSHOT_NAME_MAX, SNAPSHOT_NAME_RULE } from "./snapshot";
 
@@ -122,7 +122,6 @@ export function itemName(inputs: Props, trigger: string, key: string): string {
   return name.slice(0, SNAPSHOT_NAME_MAX);
 }
 
-const TRIGGER_IN_TEXT = /\(trigger: (.*)\)$/s;
 const TRIGGER_TEXT_MAX = 200;
 
 /** The description sent: the user's text, the trigger (so the panel says which release), the marker. */
@@ -132,13 +131,8 @@ export function itemDescription(description: unknown, trigger: string, key: stri
   return withMarker(`${text}(trigger: ${shown})`, key);
 }
 
-/** The trigger an object was taken for, read back from its description (for an object a killed run made). */
-export function triggerFromDescription(description: unknown): string | null {
-  return TRIGGER_IN_TEXT.exec(withoutMarker(description) ?? "")?.[1] ?? null;
-}
-
 /**
- * The marker keys. The first 5 characters name the history (its URN and server), the last 5 the
+ * The marker keys. The first 5 characters name the history (its organization, URN and server), the last 5 the
  * item (its trigger and the trigger before it, so a trigger used again makes a new item, not a
  * match). Every object a history made is therefore recognisable by its description alone.
  */

@@ -32,7 +32,8 @@ interface Pending {
   id: number | string;
   trigger: string | null;
   key: string | null;
-  createdAt: string | null;
+  /** Names the object in claims.ts together with its id (absent in states recorded before it was kept). */
+  createdAt?: string | null;
 }
 
 interface HistoryState {
@@ -47,18 +48,12 @@ const time = (item: Item) => Date.parse(item.createdAt ?? "") || 0;
 const newestFirst = (items: Item[]) => [...items].sort((a, b) => time(b) - time(a) || Number(b.id) - Number(a.id) || 0);
 const keepOf = (props: Props) => (typeof props.keep === "number" ? props.keep : DEFAULT_KEEP);
 const maxAgeOf = (props: Props) => (typeof props.maxAge === "string" ? parseAge(props.maxAge) : undefined);
-const pendingOf = (object: Job, trigger: string | null, key: string | null): Pending => ({
-  id: object.id,
-  trigger,
-  key,
-  createdAt: object.created_at ?? null,
-});
+const pendingOf = (o: Job, trigger: string, key: string) => ({ id: o.id, trigger, key, createdAt: o.created_at });
 
 function stateOf(props: Props): HistoryState {
-  const pending = Array.isArray(props.pending) ? (props.pending as Pending[]) : [];
   return {
     items: Array.isArray(props.items) ? (props.items as Item[]) : [],
-    pending: pending.map((p) => ({ ...p, createdAt: p.createdAt ?? null })), // states before 0.3 had none
+    pending: Array.isArray(props.pending) ? (props.pending as Pending[]) : [],
     lastTrigger: typeof props.lastTrigger === "string" ? props.lastTrigger : null,
   };
 }
@@ -118,12 +113,9 @@ export function historyResource(spec: HistorySpec) {
     const objects = await spec.list(client, Number(inputs.serverId));
     const byId = dropVanished(s, objects);
     const held = new Set(heldOf(s).map((item) => String(item.id)));
-    const prefix = historyPrefix(inputs);
-    for (const object of objects) {
-      if (held.has(String(object.id)) || !belongsTo(prefix, object) || !FAILED_JOB_STATUSES.has(object.status))
-        continue;
-      if (claim(noun, object.id, object.created_at)) await spec.remove(client, object.id);
-    }
+    const mark = historyPrefix(inputs);
+    const isLeftover = (o: Job) => !held.has(String(o.id)) && belongsTo(mark, o) && FAILED_JOB_STATUSES.has(o.status);
+    for (const o of objects.filter(isLeftover)) if (claim(noun, o.id, o.created_at)) await spec.remove(client, o.id);
     const trigger = String(inputs.trigger);
     if (s.lastTrigger !== trigger && !s.pending.some((p) => p.key === key)) {
       const mine = await takeMine(client, createSpec(inputs, trigger, key), objects, key, generation);
@@ -201,12 +193,8 @@ export function historyResource(spec: HistorySpec) {
    */
   async function postOnce(client: VpsOrgClient, inputs: Props, key: string, generation: string, objects: Job[]) {
     const serverId = Number(inputs.serverId);
-    let first: Job[] | undefined = objects;
-    const list = async (c: VpsOrgClient, id: number) => {
-      const answer = first ?? (await spec.list(c, id));
-      first = undefined;
-      return answer;
-    };
+    const served = [objects]; // later looks (after a lost answer) read VPS.org again
+    const list = async (c: VpsOrgClient, id: number) => served.pop() ?? (await spec.list(c, id));
     const create = { ...createSpec(inputs, String(inputs.trigger), key), list };
     try {
       return await findOrPost(client, create, serverId, key, generation);
@@ -224,7 +212,7 @@ export function historyResource(spec: HistorySpec) {
     const settle = (finished: Pending[]) => {
       if (finished.some((p) => p.key === key)) s.lastTrigger = trigger;
     };
-    const held = heldOf(s).length > 0; // an update: the state holds the history whatever happens
+    const recorded = heldOf(s).length > 0; // the state holds the history, whatever happens next
     try {
       settle(await reconcile(client, inputs, s, key, generation));
       settle(await waitPending(client, inputs, s, key));
@@ -241,7 +229,7 @@ export function historyResource(spec: HistorySpec) {
       }
       return output(inputs, s, generation);
     } catch (error) {
-      if (held || heldOf(s).length > 0)
+      if (recorded || heldOf(s).length > 0)
         throw new ResourceInitError((error as Error).message, id, output(inputs, s, generation));
       throw error;
     }
