@@ -292,7 +292,7 @@ export function historyResource(spec: HistorySpec) {
       noteHeld(s); // never adoptable by a create later in this run
       const client = clientFor(settings, props.account);
       for (const item of heldOf(s)) {
-        if (heldByReplacement(noun, item.id, props.__generation)) {
+        if (heldByReplacement(noun, item.id, item.createdAt, props.__generation)) {
           progressLine(`${noun} ${item.id} is kept: the ${spec.title} that replaces this one adopted it.`);
           continue;
         }
