@@ -65,6 +65,7 @@ export class RateLimiter {
     }
     // Whole seconds at real scale, rounded up, so a client that honours it finds a token.
     const realSeconds = Math.ceil(((1 - bucket.tokens) / perMs / 1000) * config.timeScale);
-    return String(realSeconds / config.timeScale);
+    // Scaled: to the millisecond, rounded up too, so that it reads "0.034" rather than "0.0333...".
+    return String(Math.ceil((realSeconds / config.timeScale) * 1000) / 1000);
   }
 }

@@ -1,0 +1,126 @@
+// Runs one scenario for one policy: an emulator of its own in this process (manual jobs, the
+// scenario's servers and rate limit), a forked worker that creates and waits, and the emulator's
+// request counts afterwards.
+import { fork } from "node:child_process";
+import { startEmulator } from "../emulator";
+import { type BenchConfig, jobSchedule, type ScenarioId } from "./config";
+import { type PolicyId, scaledPollEnv } from "./policies";
+import type { WorkerResult, WorkerTask } from "./worker";
+
+const TOKEN = "vps_bench_token";
+
+export interface RunResult extends WorkerResult {
+  scenario: ScenarioId;
+  policy: PolicyId;
+  waits: number;
+  listRequests: number;
+  allRequests: number;
+  rateLimited: number;
+  /** Each job's real-scale duration, for "wall time against the longest job". */
+  longestJobMs: number;
+}
+
+export async function runScenario(
+  config: BenchConfig,
+  scenario: ScenarioId,
+  policy: PolicyId,
+  workerPath: string,
+): Promise<RunResult> {
+  const { scale } = config;
+  const emulator = await startEmulator({ tokens: [TOKEN], manual: true, snapshotLimit: 5 });
+  try {
+    const serverCount =
+      scenario === "single"
+        ? 1
+        : scenario === "fleet"
+          ? config.fleet.servers
+          : scenario === "limited"
+            ? config.limited.servers
+            : config.refresh.servers;
+    const servers = Array.from({ length: serverCount }, () => emulator.state.addServer(0));
+    const jobs =
+      scenario === "single"
+        ? config.singleDurationsS.map((s) => ({ server: 0, durationMs: s * 1000 }))
+        : scenario === "fleet"
+          ? jobSchedule(config, config.fleet.waits, config.fleet.servers)
+          : scenario === "limited"
+            ? jobSchedule(config, config.limited.waits, config.limited.servers)
+            : [];
+    const reads: WorkerTask["reads"] = [];
+    if (scenario === "refresh") {
+      // Setup, not measured: completed snapshots straight into the emulator's state.
+      for (let i = 0; i < config.refresh.resources; i++) {
+        const server = servers[i % servers.length];
+        const snapshot = emulator.state.addSnapshot(server, { name: `refresh-${i}`, status: "completed", doneAt: 0 });
+        reads.push({ serverId: server.id, id: snapshot.id });
+      }
+    }
+    if (scenario === "limited") {
+      const { requestsPerMinute, burst } = config.limited;
+      await control(emulator.controlUrl, "PUT", "/rate-limit", { requestsPerMinute, burst, timeScale: scale });
+    }
+    await control(emulator.controlUrl, "DELETE", "/requests");
+
+    const task: WorkerTask = {
+      policy,
+      scale,
+      apiUrl: emulator.url,
+      controlUrl: emulator.controlUrl,
+      token: TOKEN,
+      shape: scenario === "single" ? "sequential" : scenario === "refresh" ? "refresh" : "together",
+      serverIds: servers.map((s) => s.id),
+      jobs,
+      reads,
+    };
+    const result = await runWorker(workerPath, task, policy === "ours" ? scaledPollEnv(scale).env : {});
+    const counts = (await control(emulator.controlUrl, "GET", "/requests")) as {
+      total: number;
+      byRoute: Record<string, number>;
+      rateLimited: { total: number };
+    };
+    return {
+      ...result,
+      scenario,
+      policy,
+      waits: scenario === "refresh" ? reads.length : jobs.length,
+      listRequests: counts.byRoute["GET /api/v1/snapshots/"] ?? 0,
+      allRequests: counts.total,
+      rateLimited: counts.rateLimited.total,
+      longestJobMs: Math.max(0, ...jobs.map((j) => j.durationMs)),
+    };
+  } finally {
+    await emulator.close();
+  }
+}
+
+function runWorker(workerPath: string, task: WorkerTask, env: Record<string, string>): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(workerPath, [], {
+      execArgv: ["--expose-gc"], // for the retained-memory measure, once per run
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let settled = false;
+    child.once("message", (message: { ok: boolean; result?: WorkerResult; error?: string }) => {
+      settled = true;
+      if (message.ok && message.result) resolve(message.result);
+      else reject(new Error(`bench worker (${task.policy}) failed: ${message.error}`));
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (!settled) reject(new Error(`bench worker (${task.policy}) exited with code ${code} before answering`));
+    });
+    child.send(task);
+  });
+}
+
+async function control(controlUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${controlUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`emulator control ${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
