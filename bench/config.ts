@@ -2,7 +2,8 @@
 // Every policy of a scenario gets the same schedule; every interval and job duration is divided by
 // `scale`, and every time reported is multiplied back (so tables read in real-world seconds).
 
-export type ScenarioId = "single" | "fleet" | "limited" | "refresh";
+export type ScenarioId = "single" | "fleet" | "limited" | "refresh" | "memory";
+export const SCENARIO_IDS: ScenarioId[] = ["single", "fleet", "limited", "refresh", "memory"];
 
 export interface BenchConfig {
   mode: "full" | "quick" | "custom";
@@ -18,6 +19,8 @@ export interface BenchConfig {
   limited: { waits: number; servers: number; requestsPerMinute: number; burst: number };
   /** (d) a refresh: one read per resource, all at once. */
   refresh: { resources: number; servers: number };
+  /** (e) memory only: this many waits at once, no limit, every job the same length (real seconds). */
+  memory: { waits: number; servers: number; jobDurationS: number };
   /** Job durations of (b) and (c), drawn uniformly from this range (real seconds): the vendor's 3 to 10 minutes. */
   jobDurationS: [number, number];
   /** Run the policies of a scenario one after another instead of side by side. */
@@ -28,11 +31,12 @@ export const FULL: BenchConfig = {
   mode: "full",
   scale: 10,
   seed: 20_261_125,
-  scenarios: ["single", "fleet", "limited", "refresh"],
+  scenarios: SCENARIO_IDS,
   singleDurationsS: [180, 300, 420, 600],
   fleet: { waits: 50, servers: 10 },
   limited: { waits: 1_000, servers: 200, requestsPerMinute: 300, burst: 50 },
   refresh: { resources: 500, servers: 100 },
+  memory: { waits: 1_000, servers: 200, jobDurationS: 120 },
   jobDurationS: [180, 600],
   sequential: false,
 };
@@ -46,7 +50,13 @@ export const QUICK: BenchConfig = {
   refresh: { resources: 250, servers: 50 },
 };
 
-export const SCENARIO_LETTERS: Record<ScenarioId, string> = { single: "a", fleet: "b", limited: "c", refresh: "d" };
+export const SCENARIO_LETTERS: Record<ScenarioId, string> = {
+  single: "a",
+  fleet: "b",
+  limited: "c",
+  refresh: "d",
+  memory: "e",
+};
 
 export const SCENARIO_TITLES: Record<ScenarioId, (c: BenchConfig) => string> = {
   single: (c) => `(a) single wait, one at a time (jobs of ${c.singleDurationsS.join(", ")} s)`,
@@ -55,6 +65,7 @@ export const SCENARIO_TITLES: Record<ScenarioId, (c: BenchConfig) => string> = {
     `(c) ${c.limited.waits} waits on ${c.limited.servers} servers, API limited to ` +
     `${c.limited.requestsPerMinute} requests/min (burst ${c.limited.burst})`,
   refresh: (c) => `(d) refresh of ${c.refresh.resources} resources on ${c.refresh.servers} servers`,
+  memory: (c) => `(e) memory: ${c.memory.waits} waits at once on ${c.memory.servers} servers, no limit`,
 };
 
 /** One job of a schedule: which of the scenario's servers, and how long it runs after its POST. */
@@ -113,13 +124,14 @@ export function parseArgs(argv: string[]): { config: BenchConfig; outDir: string
     config.fleet = { waits: n, servers: Math.max(1, Math.ceil(n / 5)) };
     config.limited = { ...config.limited, waits: n, servers: Math.max(1, Math.ceil(n / 5)) };
     config.refresh = { resources: n, servers: Math.max(1, Math.ceil(n / 5)) };
+    config.memory = { ...config.memory, waits: n, servers: Math.max(1, Math.ceil(n / 5)) };
   }
   const scenarios = value("--scenarios");
   if (scenarios !== undefined) {
     const ids = scenarios.split(",").map((s) => s.trim());
-    const known: ScenarioId[] = ["single", "fleet", "limited", "refresh"];
     for (const id of ids) {
-      if (!known.includes(id as ScenarioId)) throw new Error(`--scenarios: unknown "${id}" (use ${known.join(",")})`);
+      if (!SCENARIO_IDS.includes(id as ScenarioId))
+        throw new Error(`--scenarios: unknown "${id}" (use ${SCENARIO_IDS.join(",")})`);
     }
     config.scenarios = ids as ScenarioId[];
     config.mode = "custom";

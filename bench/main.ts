@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--scale N] [--seed N] [--scenarios single,fleet,limited,refresh]
+// npm run bench [-- --quick] [--scale N] [--seed N] [--scenarios single,fleet,limited,refresh,memory]
 //                 [--waits N] [--sequential] [--out DIR]
 // Every waiting policy side by side against the emulator over HTTP (see bench/policies.ts and
 // bench/config.ts); writes bench/results/<mode>.md, .svg and .json and prints the report. The

@@ -1,5 +1,5 @@
 // Turns the runs into real-scale numbers, the markdown report, the issue's targets and the last line.
-import { type BenchConfig, SCENARIO_LETTERS, SCENARIO_TITLES, type ScenarioId } from "./config";
+import { type BenchConfig, SCENARIO_TITLES, type ScenarioId } from "./config";
 import { POLICY_IDS, POLICY_LABELS, POLICY_NOTES, type PolicyId } from "./policies";
 import type { RunResult } from "./scenarios";
 
@@ -158,32 +158,20 @@ export function markdownReport(config: BenchConfig, rows: Row[], meta: ReportMet
       `${config.sequential ? "Policies ran one after another." : "The policies of a scenario ran side by side (one process each)."}`,
     "",
   );
+  const pollNote = rows.flatMap((r) => r.notes).find((n) => n.startsWith("our poll settings"));
+  if (pollNote) lines.push(`pulumi-vpsorg: ${pollNote}.`, "");
   lines.push(`![list requests and p95 lag per scenario and policy](${meta.chartFile})`, "");
   for (const scenario of config.scenarios) {
     lines.push(`## ${SCENARIO_TITLES[scenario](config)}`, "");
-    lines.push(
-      "| policy | list requests | all requests | 429s | failures | lag p50 | lag p95 | lag max | wall (last job done) | peak RSS |",
-      "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
-    );
-    for (const id of POLICY_IDS) {
-      const r = find(rows, scenario, id);
-      if (!r) continue;
-      const wall = scenario === "refresh" ? `${secs(r.wallS)} (not scaled)` : `${secs(r.wallS)} (${secs(r.lastDoneS)})`;
-      lines.push(
-        `| ${POLICY_LABELS[id]} | ${num(r.listRequests)} | ${num(r.allRequests)} | ${num(r.rateLimited)} | ` +
-          `${num(r.failures)} of ${num(r.waits)} | ${secs(r.lagP50S)} | ${secs(r.lagP95S)} | ${secs(r.lagMaxS)} | ` +
-          `${wall} | ${r.peakRssMb.toFixed(0)} MB |`,
-      );
-    }
-    lines.push("");
+    lines.push(...(scenario === "memory" ? memoryTable(rows) : scenarioTable(rows, scenario)), "");
     for (const r of rows.filter((x) => x.scenario === scenario)) {
       for (const sample of r.failureSamples) lines.push(`- ${POLICY_LABELS[r.policy]} failure: ${sample}`);
-      for (const note of r.notes) lines.push(`- ${POLICY_LABELS[r.policy]}: ${note}`);
+      for (const note of r.notes.filter((n) => n !== pollNote)) lines.push(`- ${POLICY_LABELS[r.policy]}: ${note}`);
     }
     lines.push("");
   }
   const memory = memoryLine(rows);
-  if (memory) lines.push("## Memory", "", memory, "");
+  if (memory) lines.push("## RSS growth per 1,000 waits", "", memory, "");
   lines.push("## Targets (issue 10)", "", "| target | measured | met |", "| --- | --: | --- |");
   for (const t of targets(rows))
     lines.push(`| ${t.target} | ${t.measured} | ${t.met === null ? "–" : t.met ? "yes" : "**no**"} |`);
@@ -193,40 +181,65 @@ export function markdownReport(config: BenchConfig, rows: Row[], meta: ReportMet
   return lines.join("\n");
 }
 
+function scenarioTable(rows: Row[], scenario: ScenarioId): string[] {
+  const lines = [
+    "| policy | list requests | all requests | 429s | failures | lag p50 | lag p95 | lag max | wall (last job done) | peak RSS |",
+    "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
+  ];
+  for (const id of POLICY_IDS) {
+    const r = find(rows, scenario, id);
+    if (!r) continue;
+    const wall = scenario === "refresh" ? `${secs(r.wallS)} (not scaled)` : `${secs(r.wallS)} (${secs(r.lastDoneS)})`;
+    lines.push(
+      `| ${POLICY_LABELS[id]} | ${num(r.listRequests)} | ${num(r.allRequests)} | ${num(r.rateLimited)} | ` +
+        `${num(r.failures)} of ${num(r.waits)} | ${secs(r.lagP50S)} | ${secs(r.lagP95S)} | ${secs(r.lagMaxS)} | ` +
+        `${wall} | ${r.peakRssMb.toFixed(0)} MB |`,
+    );
+  }
+  return lines;
+}
+
+/** (e): what waiting holds once every create has answered, after a full GC, per 1,000 waits. */
+function memoryTable(rows: Row[]): string[] {
+  const lines = [
+    "| policy | waits pending | heap per 1,000 waits | RSS growth per 1,000 waits | peak RSS | list requests | failures |",
+    "| --- | --: | --: | --: | --: | --: | --: |",
+  ];
+  for (const id of POLICY_IDS) {
+    const r = find(rows, "memory", id);
+    if (!r) continue;
+    const m = r.retainedPer1000;
+    lines.push(
+      `| ${POLICY_LABELS[id]} | ${m ? num(m.pendingWaits) : "–"} | ${m ? `${m.heapMb.toFixed(1)} MB` : "–"} | ` +
+        `${m ? `${m.rssMb.toFixed(1)} MB` : "–"} | ${r.peakRssMb.toFixed(0)} MB | ${num(r.listRequests)} | ` +
+        `${num(r.failures)} of ${num(r.waits)} |`,
+    );
+  }
+  return lines;
+}
+
 /**
- * Memory per 1,000 waits for ours: what a full GC leaves once every create has answered and the
- * waits are pending (against a GC'd start), and the peak RSS of the largest run against the run
- * with one wait at a time (which cancels the fixed cost of a process).
+ * Memory per 1,000 waits for ours, from (e): after a full GC once every create has answered (the
+ * waits pending), against a GC'd look before the first request. RSS includes what the burst of
+ * creates left the process holding; heap is what the waiting itself keeps.
  */
 export function memoryLine(rows: Row[]): string | undefined {
-  const ours = rows.filter((r) => r.policy === "ours" && r.scenario !== "refresh").sort((a, b) => b.waits - a.waits);
-  const large = ours[0];
-  if (!large) return undefined;
-  const parts: string[] = [];
-  const retained = large.retainedPer1000;
-  if (retained) {
-    parts.push(
-      `after a full GC with ${num(retained.pendingWaits)} waits pending in (${SCENARIO_LETTERS[large.scenario]}): ` +
-        `**${retained.heapMb.toFixed(1)} MB of heap and ${retained.rssMb.toFixed(1)} MB of RSS per 1,000 waits**`,
-    );
-  }
-  const small = rows.find((r) => r.policy === "ours" && r.scenario === "single");
-  if (small && large.waits > 1) {
-    const per = ((large.peakRssMb - small.peakRssMb) / (large.waits - 1)) * 1000;
-    parts.push(
-      `peak RSS ${large.peakRssMb.toFixed(0)} MB with ${num(large.waits)} waits at once ` +
-        `(${SCENARIO_LETTERS[large.scenario]}) against ${small.peakRssMb.toFixed(0)} MB with one wait at a time ` +
-        `(a): ${per.toFixed(1)} MB per 1,000 waits at the peak (requests in flight, sockets and garbage included)`,
-    );
-  }
-  return parts.length ? `pulumi-vpsorg, RSS growth per 1,000 waits: ${parts.join("; ")}.` : undefined;
+  const r = find(rows, "memory", "ours");
+  const m = r?.retainedPer1000;
+  if (!r || !m) return undefined;
+  return (
+    `pulumi-vpsorg, with ${num(m.pendingWaits)} waits pending (scenario (e), after a full GC): ` +
+    `**RSS grew ${m.rssMb.toFixed(1)} MB per 1,000 waits**, of which ${m.heapMb.toFixed(1)} MB is JavaScript heap ` +
+    `(the rest is what the burst of ${num(r.waits)} creates left the process holding: sockets, buffers, ` +
+    `code); peak RSS ${r.peakRssMb.toFixed(0)} MB.`
+  );
 }
 
 /** A short table for the README: per scenario, list requests and p95 lag of each policy. */
 export function readmeTable(config: BenchConfig, rows: Row[]): string {
   const head = `| scenario | ${POLICY_IDS.map((id) => POLICY_LABELS[id]).join(" | ")} |`;
   const lines = [head, `| --- | ${POLICY_IDS.map(() => "---").join(" | ")} |`];
-  for (const scenario of config.scenarios) {
+  for (const scenario of config.scenarios.filter((s) => s !== "memory")) {
     const cells = POLICY_IDS.map((id) => {
       const r = find(rows, scenario, id);
       if (!r) return "–";

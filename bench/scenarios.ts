@@ -36,7 +36,9 @@ export async function runScenario(
           ? config.fleet.servers
           : scenario === "limited"
             ? config.limited.servers
-            : config.refresh.servers;
+            : scenario === "refresh"
+              ? config.refresh.servers
+              : config.memory.servers;
     const servers = Array.from({ length: serverCount }, () => emulator.state.addServer(0));
     const jobs =
       scenario === "single"
@@ -45,7 +47,12 @@ export async function runScenario(
           ? jobSchedule(config, config.fleet.waits, config.fleet.servers)
           : scenario === "limited"
             ? jobSchedule(config, config.limited.waits, config.limited.servers)
-            : [];
+            : scenario === "memory"
+              ? Array.from({ length: config.memory.waits }, (_, i) => ({
+                  server: i % config.memory.servers,
+                  durationMs: config.memory.jobDurationS * 1000,
+                }))
+              : [];
     const reads: WorkerTask["reads"] = [];
     if (scenario === "refresh") {
       // Setup, not measured: completed snapshots straight into the emulator's state.
@@ -71,6 +78,7 @@ export async function runScenario(
       serverIds: servers.map((s) => s.id),
       jobs,
       reads,
+      measureMemory: scenario === "memory",
     };
     const result = await runWorker(workerPath, task, policy === "ours" ? scaledPollEnv(scale).env : {});
     const counts = (await control(emulator.controlUrl, "GET", "/requests")) as {

@@ -25,6 +25,7 @@ interface Panel {
 }
 
 export function chartSvg(config: BenchConfig, rows: Row[]): string {
+  const scenarios = config.scenarios.filter((s) => s !== "memory"); // (e) has its own table
   const panels: Panel[] = [
     {
       title: "List requests (fewer is better; red: failed creates or waits)",
@@ -42,7 +43,7 @@ export function chartSvg(config: BenchConfig, rows: Row[]): string {
   ];
   const legendHeight = 40;
   const height = legendHeight + panels.length * (PANEL + 40) + 10;
-  const groupWidth = (WIDTH - 2 * LEFT) / Math.max(1, config.scenarios.length);
+  const groupWidth = (WIDTH - 2 * LEFT) / Math.max(1, scenarios.length);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" ` +
       `font-family="Helvetica, Arial, sans-serif" font-size="12">`,
@@ -59,7 +60,7 @@ export function chartSvg(config: BenchConfig, rows: Row[]): string {
     const base = top + PANEL;
     out.push(`<text x="${LEFT}" y="${top + 14}" font-weight="bold">${escape(panel.title)}</text>`);
     out.push(`<line x1="${LEFT}" y1="${base}" x2="${WIDTH - LEFT}" y2="${base}" stroke="#888"/>`);
-    config.scenarios.forEach((scenario, g) => {
+    scenarios.forEach((scenario, g) => {
       const group = rows.filter((r) => r.scenario === scenario);
       const max = Math.max(0, ...group.map((r) => panel.value(r) ?? 0));
       const barsWidth = POLICY_IDS.length * BAR + (POLICY_IDS.length - 1) * GAP;
@@ -97,6 +98,7 @@ function shortTitle(config: BenchConfig, scenario: Row["scenario"]): string {
   const letter = `(${SCENARIO_LETTERS[scenario]})`;
   if (scenario === "single") return `${letter} ${config.singleDurationsS.length} single waits`;
   if (scenario === "fleet") return `${letter} ${config.fleet.waits} waits, ${config.fleet.servers} servers`;
+  if (scenario === "memory") return `${letter} memory`;
   if (scenario === "limited")
     return `${letter} ${config.limited.waits} waits, ${config.limited.requestsPerMinute}/min limit`;
   return `${letter} refresh of ${config.refresh.resources}`;

@@ -19,6 +19,8 @@ export interface WorkerTask {
   jobs: PlannedJob[];
   /** For "refresh": the snapshots to read, by server id. */
   reads: Array<{ serverId: number; id: number }>;
+  /** Take a GC'd look at memory once every create has answered (needs --expose-gc). */
+  measureMemory: boolean;
 }
 
 export interface WorkerResult {
@@ -35,7 +37,7 @@ export interface WorkerResult {
   heapPeakBytes: number;
   /**
    * Memory held by waiting, after a full GC: at the start, and once every create has answered
-   * while `pendingWaits` waits were still waiting (only with --expose-gc, for (b) and (c)).
+   * while `pendingWaits` waits were still waiting (scenario (e) only: a full GC pauses the process).
    */
   retained?: { pendingWaits: number; heapBytes: number; rssBytes: number; baseHeapBytes: number; baseRssBytes: number };
   notes: string[];
@@ -77,7 +79,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
   result.heapStartBytes = result.heapPeakBytes = start0.heapUsed;
   const sampler = setInterval(sampleMemory, 25);
   const gc = (globalThis as { gc?: () => void }).gc;
-  const measureRetained = gc && task.shape === "together" && task.jobs.length > 1;
+  const measureRetained = gc && task.measureMemory;
   let base: NodeJS.MemoryUsage | undefined;
   if (measureRetained) {
     gc();
