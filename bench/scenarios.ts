@@ -8,6 +8,7 @@ import { type PolicyId, scaledPollEnv } from "./policies";
 import type { WorkerResult, WorkerTask } from "./worker";
 
 const TOKEN = "vps_bench_token";
+const LIST_ROUTES = ["GET /api/v1/snapshots/", "GET /api/v1/backups/", "GET /api/v1/servers/"];
 
 export interface RunResult extends WorkerResult {
   scenario: ScenarioId;
@@ -91,7 +92,8 @@ export async function runScenario(
       scenario,
       policy,
       waits: scenario === "refresh" ? reads.length : jobs.length,
-      listRequests: counts.byRoute["GET /api/v1/snapshots/"] ?? 0,
+      // Every list the account was sent (a poller may list backups or servers too), pages included.
+      listRequests: LIST_ROUTES.reduce((sum, route) => sum + (counts.byRoute[route] ?? 0), 0),
       allRequests: counts.total,
       rateLimited: counts.rateLimited.total,
       longestJobMs: Math.max(0, ...jobs.map((j) => j.durationMs)),
