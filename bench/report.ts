@@ -154,7 +154,9 @@ export function markdownReport(config: BenchConfig, rows: Row[], meta: ReportMet
     "Every policy uses the same HTTP client (4 retries, Retry-After honoured, backoff scaled). All resources of a " +
       "scenario start at once, as with Pulumi's default (unbounded) parallelism; Terraform's default " +
       "`-parallelism=10` would run (b) and (c) in batches of 10 instead. Jobs finish by the emulator's control API " +
-      "at their scheduled time after their POST; lag is the time from that moment to the wait returning. " +
+      "at their scheduled time after their POST; lag is the time from that moment to the wait returning, over the " +
+      "waits that succeeded (failed creates and waits are counted apart). Wall time runs from the first POST to " +
+      "the last wait returning; in brackets, when the last job completed. " +
       `${config.sequential ? "Policies ran one after another." : "The policies of a scenario ran side by side (one process each)."}`,
     "",
   );

@@ -28,7 +28,7 @@ export function chartSvg(config: BenchConfig, rows: Row[]): string {
   const scenarios = config.scenarios.filter((s) => s !== "memory"); // (e) has its own table
   const panels: Panel[] = [
     {
-      title: "List requests (fewer is better; red: failed creates or waits)",
+      title: "List requests (fewer is better); in red: failed creates or waits, in the legend's order",
       value: (r) => r.listRequests,
       label: (r) => r.listRequests.toLocaleString("en-US"),
     },
@@ -41,22 +41,23 @@ export function chartSvg(config: BenchConfig, rows: Row[]): string {
       },
     },
   ];
-  const legendHeight = 40;
-  const height = legendHeight + panels.length * (PANEL + 40) + 10;
+  const legendHeight = 60;
+  const height = legendHeight + panels.length * (PANEL + 50) + 10;
   const groupWidth = (WIDTH - 2 * LEFT) / Math.max(1, scenarios.length);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" ` +
       `font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
   ];
-  // Legend
+  // Legend: two columns, two rows (the labels are long).
   POLICY_IDS.forEach((id, i) => {
-    const x = LEFT + i * 235;
-    out.push(`<rect x="${x}" y="12" width="14" height="14" fill="${COLORS[id]}"/>`);
-    out.push(`<text x="${x + 20}" y="24">${escape(POLICY_LABELS[id])}</text>`);
+    const x = LEFT + (i % 2) * 470;
+    const y = 12 + Math.floor(i / 2) * 22;
+    out.push(`<rect x="${x}" y="${y}" width="14" height="14" fill="${COLORS[id]}"/>`);
+    out.push(`<text x="${x + 20}" y="${y + 12}">${escape(POLICY_LABELS[id])}</text>`);
   });
   panels.forEach((panel, p) => {
-    const top = legendHeight + p * (PANEL + 40);
+    const top = legendHeight + p * (PANEL + 50);
     const base = top + PANEL;
     out.push(`<text x="${LEFT}" y="${top + 14}" font-weight="bold">${escape(panel.title)}</text>`);
     out.push(`<line x1="${LEFT}" y1="${base}" x2="${WIDTH - LEFT}" y2="${base}" stroke="#888"/>`);
@@ -75,19 +76,22 @@ export function chartSvg(config: BenchConfig, rows: Row[]): string {
           `<rect x="${x}" y="${(base - h).toFixed(1)}" width="${BAR}" height="${h.toFixed(1)}" fill="${COLORS[id]}"/>`,
         );
         out.push(
-          `<text x="${x + BAR / 2}" y="${(base - h - 4).toFixed(1)}" text-anchor="middle">${escape(panel.label(r))}</text>`,
+          `<text x="${x + BAR / 2}" y="${(base - h - 4).toFixed(1)}" text-anchor="middle" font-size="11">` +
+            `${escape(panel.label(r))}</text>`,
         );
-        if (p === 0 && r.failures > 0) {
-          out.push(
-            `<text x="${x + BAR / 2}" y="${(base - h - 18).toFixed(1)}" text-anchor="middle" fill="#d50c2d">` +
-              `${r.failures} failed</text>`,
-          );
-        }
       });
+      const middle = LEFT + g * groupWidth + groupWidth / 2;
       out.push(
-        `<text x="${LEFT + g * groupWidth + groupWidth / 2}" y="${base + 16}" text-anchor="middle">` +
-          `${escape(shortTitle(config, scenario))}</text>`,
+        `<text x="${middle}" y="${base + 16}" text-anchor="middle">${escape(shortTitle(config, scenario))}</text>`,
       );
+      // Failures under the first panel's scenario name, in the legend's order (labels on bars would collide).
+      const failures = POLICY_IDS.map((id) => group.find((r) => r.policy === id)?.failures ?? 0);
+      if (p === 0 && failures.some((n) => n > 0)) {
+        out.push(
+          `<text x="${middle}" y="${base + 32}" text-anchor="middle" fill="#d50c2d">` +
+            `failed: ${failures.map((n) => n.toLocaleString("en-US")).join(" / ")}</text>`,
+        );
+      }
     });
   });
   out.push("</svg>", "");
