@@ -48,6 +48,7 @@ export const QUICK: BenchConfig = {
   singleDurationsS: [180, 420],
   limited: { ...FULL.limited, waits: 250, servers: 50 },
   refresh: { resources: 250, servers: 50 },
+  memory: { ...FULL.memory, waits: 500, servers: 100 },
 };
 
 export const SCENARIO_LETTERS: Record<ScenarioId, string> = {
