@@ -9,7 +9,7 @@ import { join, relative } from "node:path";
 import { compileWorker } from "./compile";
 import { type BenchConfig, parseArgs, SCENARIO_TITLES } from "./config";
 import { POLICY_IDS, scaledPollEnv } from "./policies";
-import { finalLine, markdownReport, readmeTable, type Row, toRow } from "./report";
+import { finalLine, markdownReport, type Row, toRow } from "./report";
 import { runScenario } from "./scenarios";
 import { chartSvg } from "./svg";
 
@@ -58,10 +58,9 @@ export async function runBench(config: BenchConfig, outDir: string, command: str
     warnings,
     chartFile,
   });
-  const summary = `## Summary (list requests / p95 lag)\n\n${readmeTable(config, rows)}\n`;
   const svg = chartSvg(config, rows);
   const files = [`${base}.md`, `${base}.svg`, `${base}.json`];
-  writeFileSync(files[0], await pretty(`${markdown}\n${summary}`, "markdown"));
+  writeFileSync(files[0], await pretty(markdown, "markdown"));
   writeFileSync(files[1], svg);
   writeFileSync(files[2], await pretty(JSON.stringify({ config, rows }), "json"));
   return { rows, markdown, svg, finalLine: finalLine(rows), files };

@@ -163,6 +163,7 @@ export function markdownReport(config: BenchConfig, rows: Row[], meta: ReportMet
   const pollNote = rows.flatMap((r) => r.notes).find((n) => n.startsWith("our poll settings"));
   if (pollNote) lines.push(`pulumi-vpsorg: ${pollNote}.`, "");
   lines.push(`![list requests and p95 lag per scenario and policy](${meta.chartFile})`, "");
+  lines.push("## Summary (list requests / p95 lag)", "", readmeTable(config, rows), "");
   for (const scenario of config.scenarios) {
     lines.push(`## ${SCENARIO_TITLES[scenario](config)}`, "");
     lines.push(...(scenario === "memory" ? memoryTable(rows) : scenarioTable(rows, scenario)), "");
