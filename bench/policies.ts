@@ -1,8 +1,8 @@
 // The waiting policies compared. "ours" is the project's own code through its public functions
 // (client.snapshots.create, waitForSnapshot and the process's shared poller); the peers are
 // models of what other providers do, each resource polling its server's list on its own.
-// Every policy talks to the API through the same VpsOrgClient (same HTTP retries, Retry-After
-// honoured), so what differs is only when and how often each one asks.
+// Ours talks through the project's VpsOrgClient (with whatever retry and rate-limit logic it has);
+// the peers through bench/peer-http.ts, a model of their SDKs' HTTP retries with no client-side limit.
 import type { ClientOptions, VpsOrgClient } from "../provider/client";
 import { type PollSettings, pollSettingsFromEnv } from "../provider/wait/poller";
 
@@ -23,7 +23,7 @@ export const POLICY_NOTES: Record<PolicyId, string> = {
     "burst of creates (the provider's look before POST, coalesced)",
   statechangeconf:
     "Delay 10 s, MinTimeout 3 s, wait doubling from 100 ms capped at 10 s (checks at 10, 13, 19, 29, 39 s ...); " +
-    "each resource lists its server alone; an error after the client's retries ends the wait",
+    "each resource lists its server alone; an error after the HTTP retries ends the wait",
   aws: "a check at once, then every 15 s (Delay 15 s); each resource alone",
   hcloud: "waits 1 s, 2 s, 4 s ... up to 60 s before each check; each resource alone",
 };
@@ -50,18 +50,34 @@ export function peerDelays(policy: Exclude<PolicyId, "ours">): () => number {
   return () => Math.min(60_000, 1_000 * 2 ** n++); // hcloud-go: ExponentialBackoff(1 s, x2), capped at 60 s
 }
 
-/** The HTTP client's own time settings, scaled (the request timeout is network time: not scaled). */
+// ---- Scaling "ours": the two functions to adapt when the project's settings change. ----
+
+/**
+ * Our HTTP client's time settings, scaled (the request timeout is network time: not scaled). Options
+ * the client of the day does not know are ignored by it: the 429 retry budget (10 minutes by
+ * default) and, when provider/client/limiter.ts exists, its rate limit with every `*Ms` divided and
+ * every `*Rps` multiplied by the scale.
+ */
 export function scaledClientOptions(scale: number): ClientOptions {
-  return { retryBaseDelayMs: 500 / scale, maxRetryDelayMs: 30_000 / scale, maxRetries: 4 };
+  const extra: Record<string, unknown> = { rateLimitRetryBudgetMs: 600_000 / scale };
+  const limiter = optionalModule<{ DEFAULT_RATE_LIMIT?: Record<string, unknown> }>("../provider/client/limiter");
+  if (limiter?.DEFAULT_RATE_LIMIT) extra.rateLimit = scaleFields(limiter.DEFAULT_RATE_LIMIT, scale);
+  return { retryBaseDelayMs: 500 / scale, maxRetryDelayMs: 30_000 / scale, maxRetries: 4, ...extra } as ClientOptions;
 }
 
 /** Env names of PollSettings fields; a field not listed is tried as VPSORG_POLL_<FIELD_IN_SNAKE_CASE>. */
-const POLL_ENV: Record<string, string> = { minIntervalMs: "VPSORG_POLL_MIN_MS", maxIntervalMs: "VPSORG_POLL_MAX_MS" };
+const POLL_ENV: Record<string, string> = {
+  minIntervalMs: "VPSORG_POLL_MIN_MS",
+  maxIntervalMs: "VPSORG_POLL_MAX_MS",
+  firstCheckMs: "VPSORG_POLL_FIRST_MS",
+  progressIntervalMs: "VPSORG_PROGRESS_MS",
+};
 
 /**
- * THE place where our poller is scaled: every `*Ms` field of the default PollSettings divided by
- * `scale`, as the environment the bench's worker starts with (the shared poller reads it on first
- * use). Returns the env to add and a warning for each setting that did not take the scaled value.
+ * Our waiting's settings, scaled: every `*Ms` field of the default PollSettings divided by `scale`,
+ * as the environment the bench's worker starts with (the shared poller reads it on first use), and
+ * the coalescing window of provider/wait/reads.ts when it exists. Returns the env to add and a
+ * warning for each poll setting that did not take the scaled value.
  */
 export function scaledPollEnv(scale: number): { env: Record<string, string>; warnings: string[] } {
   const defaults = pollSettingsFromEnv({}) as unknown as Record<string, unknown>;
@@ -71,6 +87,10 @@ export function scaledPollEnv(scale: number): { env: Record<string, string>; war
     if (typeof value !== "number" || !field.endsWith("Ms")) continue; // ratios and counts do not scale
     wanted[field] = value / scale;
     env[POLL_ENV[field] ?? `VPSORG_POLL_${snake(field.slice(0, -2))}_MS`] = String(value / scale);
+  }
+  const reads = optionalModule<{ DEFAULT_READ_WINDOW_MS?: number }>("../provider/wait/reads");
+  if (typeof reads?.DEFAULT_READ_WINDOW_MS === "number") {
+    env.VPSORG_READ_WINDOW_MS = String(reads.DEFAULT_READ_WINDOW_MS / scale);
   }
   const got = pollSettingsFromEnv({ ...process.env, ...env }) as unknown as Record<string, unknown>;
   const warnings = Object.entries(wanted)
@@ -82,6 +102,29 @@ export function scaledPollEnv(scale: number): { env: Record<string, string>; war
 /** The settings the worker's shared poller will use (for the report). */
 export function effectivePollSettings(): PollSettings {
   return pollSettingsFromEnv();
+}
+
+/** `*Ms` fields divided by the scale, `*Rps` (rates) multiplied, others as they are. */
+function scaleFields(settings: Record<string, unknown>, scale: number): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => {
+      if (typeof value !== "number") return [key, value];
+      if (key.endsWith("Ms")) return [key, value / scale];
+      if (key.endsWith("Rps")) return [key, value * scale];
+      return [key, value];
+    }),
+  );
+}
+
+/** A module of the project that may not exist yet; undefined only when that very module is missing. */
+function optionalModule<T>(path: string): T | undefined {
+  try {
+    return require(path) as T;
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    if (e.code === "MODULE_NOT_FOUND" && e.message?.includes(path)) return undefined;
+    throw error;
+  }
 }
 
 function snake(camel: string): string {
@@ -99,12 +142,7 @@ export function refreshReader(): {
   coalesced: boolean;
   read: (client: VpsOrgClient, serverId: number) => Promise<unknown[]>;
 } {
-  let listOnServer: ListOnServer | undefined;
-  try {
-    listOnServer = (require("../provider/wait/reads") as { listOnServer?: ListOnServer }).listOnServer;
-  } catch {
-    listOnServer = undefined;
-  }
+  const listOnServer = optionalModule<{ listOnServer?: ListOnServer }>("../provider/wait/reads")?.listOnServer;
   if (typeof listOnServer === "function") {
     const fn = listOnServer;
     return { coalesced: true, read: (client, serverId) => fn(client, "snapshot", serverId) };

@@ -151,7 +151,9 @@ export function markdownReport(config: BenchConfig, rows: Row[], meta: ReportMet
   for (const id of POLICY_IDS) lines.push(`- **${POLICY_LABELS[id]}**: ${POLICY_NOTES[id]}.`);
   lines.push(
     "",
-    "Every policy uses the same HTTP client (4 retries, Retry-After honoured, backoff scaled). All resources of a " +
+    "Ours uses this project's HTTP client; the peers a model of their SDKs' (go-retryablehttp as the DigitalOcean " +
+      "provider sets it: 4 retries of a 429, 5xx or lost answer, Retry-After honoured, else 1 s doubling; no " +
+      "client-side rate limit; bench/peer-http.ts). All resources of a " +
       "scenario start at once, as with Pulumi's default (unbounded) parallelism; Terraform's default " +
       "`-parallelism=10` would run (b) and (c) in batches of 10 instead. Jobs finish by the emulator's control API " +
       "at their scheduled time after their POST; lag is the time from that moment to the wait returning, over the " +

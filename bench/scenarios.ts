@@ -108,17 +108,36 @@ function runWorker(workerPath: string, task: WorkerTask, env: Record<string, str
     const child = fork(workerPath, [], {
       execArgv: ["--expose-gc"], // for the retained-memory measure, once per run
       env: { ...process.env, ...env },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      // stderr is kept, not shown: a waiting provider writes progress and retry lines there.
+      stdio: ["ignore", "inherit", "pipe", "ipc"],
     });
+    const stderr: string[] = [];
+    let lineCount = 0;
+    let partial = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      lineCount += lines.length;
+      stderr.push(...lines);
+      if (stderr.length > 20) stderr.splice(0, stderr.length - 20);
+    });
+    const tail = () => [...stderr, partial].filter(Boolean).slice(-20).join("\n");
     let settled = false;
     child.once("message", (message: { ok: boolean; result?: WorkerResult; error?: string }) => {
       settled = true;
-      if (message.ok && message.result) resolve(message.result);
-      else reject(new Error(`bench worker (${task.policy}) failed: ${message.error}`));
+      if (message.ok && message.result) {
+        if (lineCount > 0) {
+          message.result.notes.push(
+            `wrote ${lineCount} lines to stderr (progress and retry notices), e.g. "${stderr[0]}"`,
+          );
+        }
+        resolve(message.result);
+      } else reject(new Error(`bench worker (${task.policy}) failed: ${message.error}\n${tail()}`));
     });
     child.once("error", reject);
     child.once("exit", (code) => {
-      if (!settled) reject(new Error(`bench worker (${task.policy}) exited with code ${code} before answering`));
+      if (!settled)
+        reject(new Error(`bench worker (${task.policy}) exited with code ${code} before answering\n${tail()}`));
     });
     child.send(task);
   });

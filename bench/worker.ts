@@ -4,6 +4,7 @@
 import { VpsOrgClient } from "../provider/client";
 import { waitForSnapshot } from "../provider/wait/jobs";
 import type { PlannedJob } from "./config";
+import { PeerClient } from "./peer-http";
 import { effectivePollSettings, peerDelays, type PolicyId, refreshReader, scaledClientOptions } from "./policies";
 
 export interface WorkerTask {
@@ -46,7 +47,10 @@ export interface WorkerResult {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runTask(task: WorkerTask): Promise<WorkerResult> {
+  // Ours talks through the project's client; the peers through a model of their SDKs' HTTP (peer-http.ts).
   const client = new VpsOrgClient({ token: task.token, baseUrl: task.apiUrl, ...scaledClientOptions(task.scale) });
+  const peer = new PeerClient(task.apiUrl, task.token, task.scale);
+  const reader = refreshReader();
   const result: WorkerResult = {
     lagsMs: [],
     failures: 0,
@@ -103,9 +107,13 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
   const started = performance.now();
   const timeoutMs = (30 * 60_000) / task.scale; // the Snapshot resource's default waitTimeout
 
-  /** Our look before POST: one list per server per burst of creates, shared by the burst. */
+  /**
+   * Our look before POST: through listOnServer when it exists (as the provider's create will),
+   * else modelled as one list per server per burst of creates, shared by the burst.
+   */
   const looked = new Map<number, Promise<unknown>>();
   const lookBefore = (serverId: number) => {
+    if (reader.coalesced) return reader.read(client, serverId);
     let pending = looked.get(serverId);
     if (!pending) {
       pending = client.snapshots.list({ serverId });
@@ -119,8 +127,13 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
     const serverId = task.serverIds[job.server];
     let id: number;
     try {
-      if (task.policy === "ours") await lookBefore(serverId);
-      id = Number((await client.snapshots.create({ serverId, name: `bench-${index}` })).id);
+      const name = `bench-${index}`;
+      if (task.policy === "ours") {
+        await lookBefore(serverId);
+        id = Number((await client.snapshots.create({ serverId, name })).id);
+      } else {
+        id = Number((await peer.createSnapshot(serverId, name)).id);
+      }
     } catch (error) {
       fail("create", error);
       createAnswered();
@@ -138,7 +151,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
     const waiting =
       task.policy === "ours"
         ? waitForSnapshot(client, serverId, id, { timeoutMs })
-        : pollAlone(client, serverId, id, peerDelays(task.policy), task.scale, timeoutMs);
+        : pollAlone(peer, serverId, id, peerDelays(task.policy), task.scale, timeoutMs);
     pendingWaits++;
     createAnswered();
     try {
@@ -160,17 +173,16 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
     } else if (task.shape === "together") {
       await Promise.all(task.jobs.map((job, i) => oneJob(job, i)));
     } else {
-      const reader = refreshReader();
       const how = reader.coalesced
         ? "coalesced through provider/wait/reads.ts listOnServer"
         : "FALLBACK: provider/wait/reads.ts listOnServer not found, one list per resource";
       if (task.policy === "ours") result.notes.push(`refresh reads: ${how}`);
-      const read =
-        task.policy === "ours" ? reader.read : (c: VpsOrgClient, s: number) => c.snapshots.list({ serverId: s });
+      const read = (serverId: number) =>
+        task.policy === "ours" ? reader.read(client, serverId) : peer.listSnapshots(serverId);
       await Promise.all(
         task.reads.map(async ({ serverId, id }) => {
           try {
-            const items = (await read(client, serverId)) as Array<{ id: unknown }>;
+            const items = (await read(serverId)) as Array<{ id: unknown }>;
             if (!items.some((item) => Number(item.id) === id)) throw new Error(`snapshot ${id} missing from the list`);
           } catch (error) {
             fail("read", error);
@@ -189,7 +201,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
 
 /** A peer's wait: sleep, list the server, look for the snapshot; errors (after the client's retries) end it. */
 async function pollAlone(
-  client: VpsOrgClient,
+  peer: PeerClient,
   serverId: number,
   id: number,
   nextDelay: () => number,
@@ -200,7 +212,7 @@ async function pollAlone(
   for (;;) {
     await sleep(nextDelay() / scale);
     if (performance.now() > deadline) throw new Error(`snapshot ${id} still in progress at the deadline`);
-    const item = (await client.snapshots.list({ serverId })).find((s) => Number(s.id) === id);
+    const item = (await peer.listSnapshots(serverId)).find((s) => Number(s.id) === id);
     if (item?.status === "completed") return;
     if (item?.status === "failed") throw new Error(`snapshot ${id} failed`);
   }
