@@ -168,6 +168,10 @@ export function markdownReport(config: BenchConfig, rows: Row[], meta: ReportMet
   lines.push("## Summary (list requests / p95 lag)", "", readmeTable(config, rows), "");
   for (const scenario of config.scenarios) {
     lines.push(`## ${SCENARIO_TITLES[scenario](config)}`, "");
+    const longest = rows.find((r) => r.scenario === scenario)?.longestJobS ?? 0;
+    if (longest > 0 && scenario !== "memory") {
+      lines.push(`Longest job: ${Math.round(longest)} s from its POST (the least wall time a policy can take).`, "");
+    }
     lines.push(...(scenario === "memory" ? memoryTable(rows) : scenarioTable(rows, scenario)), "");
     for (const r of rows.filter((x) => x.scenario === scenario)) {
       for (const sample of r.failureSamples) lines.push(`- ${POLICY_LABELS[r.policy]} failure: ${sample}`);
