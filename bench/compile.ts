@@ -1,4 +1,4 @@
-// The workers run plain JavaScript: the parent transpiles bench/ and provider/ once per run into
+// The workers run plain JavaScript: the parent transpiles bench/, provider/ and emulator/ once per run into
 // node_modules/.cache (so `axios` and `zod` still resolve from the repository's node_modules).
 // Loading the TypeScript compiler in every worker would add ~100 MB to each worker's RSS and
 // drown the memory a policy itself costs.
@@ -7,12 +7,12 @@ import { dirname, join, relative } from "node:path";
 
 const ROOT = join(__dirname, "..");
 
-/** Transpiles the worker's sources; returns the worker's path and a function removing the copy. */
-export function compileWorker(): { workerPath: string; cleanup: () => void } {
+/** Transpiles the child processes' sources; returns their paths and a function removing the copy. */
+export function compileBench(): { workerPath: string; hostPath: string; cleanup: () => void } {
   const ts = require("typescript") as typeof import("typescript");
   const out = join(ROOT, "node_modules", ".cache", "pulumi-vpsorg-bench", String(process.pid));
   rmSync(out, { recursive: true, force: true });
-  for (const dir of ["bench", "provider"]) {
+  for (const dir of ["bench", "provider", "emulator"]) {
     for (const file of tsFiles(join(ROOT, dir))) {
       const { outputText } = ts.transpileModule(readFileSync(file, "utf8"), {
         fileName: file,
@@ -23,7 +23,11 @@ export function compileWorker(): { workerPath: string; cleanup: () => void } {
       writeFileSync(target, outputText);
     }
   }
-  return { workerPath: join(out, "bench", "worker.js"), cleanup: () => rmSync(out, { recursive: true, force: true }) };
+  return {
+    workerPath: join(out, "bench", "worker.js"),
+    hostPath: join(out, "bench", "emulator-host.js"),
+    cleanup: () => rmSync(out, { recursive: true, force: true }),
+  };
 }
 
 function tsFiles(dir: string): string[] {

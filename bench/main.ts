@@ -6,7 +6,7 @@
 //   bench: requests_ratio=... lag_p95_ratio=... single_requests_ratio=... failures_1000=...
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { compileWorker } from "./compile";
+import { compileBench } from "./compile";
 import { type BenchConfig, parseArgs, SCENARIO_TITLES } from "./config";
 import { POLICY_IDS, scaledPollEnv } from "./policies";
 import { finalLine, markdownReport, type Row, toRow } from "./report";
@@ -26,7 +26,7 @@ export async function runBench(config: BenchConfig, outDir: string, command: str
   const warnings = scaledPollEnv(config.scale).warnings;
   for (const warning of warnings) console.log(`WARNING: ${warning}`);
   const rows: Row[] = [];
-  const { workerPath, cleanup } = compileWorker();
+  const paths = compileBench();
   try {
     for (const scenario of config.scenarios) {
       const t0 = Date.now();
@@ -35,18 +35,18 @@ export async function runBench(config: BenchConfig, outDir: string, command: str
         ? await POLICY_IDS.reduce<Promise<Row[]>>(
             async (acc, policy) => [
               ...(await acc),
-              toRow(await runScenario(config, scenario, policy, workerPath), config.scale),
+              toRow(await runScenario(config, scenario, policy, paths), config.scale),
             ],
             Promise.resolve([]),
           )
-        : (await Promise.all(POLICY_IDS.map((policy) => runScenario(config, scenario, policy, workerPath)))).map(
-            (run) => toRow(run, config.scale),
+        : (await Promise.all(POLICY_IDS.map((policy) => runScenario(config, scenario, policy, paths)))).map((run) =>
+            toRow(run, config.scale),
           );
       rows.push(...runs);
       console.log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
   } finally {
-    cleanup();
+    paths.cleanup();
   }
   mkdirSync(outDir, { recursive: true });
   const base = join(outDir, config.mode);

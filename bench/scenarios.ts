@@ -1,10 +1,10 @@
-// Runs one scenario for one policy: an emulator of its own in this process (manual jobs, the
-// scenario's servers and rate limit), a forked worker that creates and waits, and the emulator's
-// request counts afterwards.
-import { fork } from "node:child_process";
-import { startEmulator } from "../emulator";
+// Runs one scenario for one policy: an emulator of its own in a process of its own (manual jobs,
+// the scenario's servers and rate limit), a forked worker that creates and waits, and the
+// emulator's request counts afterwards.
+import { type ChildProcess, fork } from "node:child_process";
 import { type BenchConfig, jobSchedule, type ScenarioId } from "./config";
 import { type PolicyId, scaledPollEnv } from "./policies";
+import type { HostReady, HostSetup } from "./emulator-host";
 import type { WorkerResult, WorkerTask } from "./worker";
 
 const TOKEN = "vps_bench_token";
@@ -25,44 +25,40 @@ export async function runScenario(
   config: BenchConfig,
   scenario: ScenarioId,
   policy: PolicyId,
-  workerPath: string,
+  paths: { workerPath: string; hostPath: string },
 ): Promise<RunResult> {
   const { scale } = config;
-  const emulator = await startEmulator({ tokens: [TOKEN], manual: true, snapshotLimit: 5 });
+  const serverCount =
+    scenario === "single"
+      ? 1
+      : scenario === "fleet"
+        ? config.fleet.servers
+        : scenario === "limited"
+          ? config.limited.servers
+          : scenario === "refresh"
+            ? config.refresh.servers
+            : config.memory.servers;
+  const jobs =
+    scenario === "single"
+      ? config.singleDurationsS.map((s) => ({ server: 0, durationMs: s * 1000 }))
+      : scenario === "fleet"
+        ? jobSchedule(config, config.fleet.waits, config.fleet.servers)
+        : scenario === "limited"
+          ? jobSchedule(config, config.limited.waits, config.limited.servers)
+          : scenario === "memory"
+            ? Array.from({ length: config.memory.waits }, (_, i) => ({
+                server: i % config.memory.servers,
+                durationMs: config.memory.jobDurationS * 1000,
+              }))
+            : [];
+  const setup: HostSetup = {
+    token: TOKEN,
+    servers: serverCount,
+    refreshSnapshots: scenario === "refresh" ? config.refresh.resources : 0,
+  };
+  const { child: host, ready: emulator } = await startHost(paths.hostPath, setup);
+  const reads = emulator.reads;
   try {
-    const serverCount =
-      scenario === "single"
-        ? 1
-        : scenario === "fleet"
-          ? config.fleet.servers
-          : scenario === "limited"
-            ? config.limited.servers
-            : scenario === "refresh"
-              ? config.refresh.servers
-              : config.memory.servers;
-    const servers = Array.from({ length: serverCount }, () => emulator.state.addServer(0));
-    const jobs =
-      scenario === "single"
-        ? config.singleDurationsS.map((s) => ({ server: 0, durationMs: s * 1000 }))
-        : scenario === "fleet"
-          ? jobSchedule(config, config.fleet.waits, config.fleet.servers)
-          : scenario === "limited"
-            ? jobSchedule(config, config.limited.waits, config.limited.servers)
-            : scenario === "memory"
-              ? Array.from({ length: config.memory.waits }, (_, i) => ({
-                  server: i % config.memory.servers,
-                  durationMs: config.memory.jobDurationS * 1000,
-                }))
-              : [];
-    const reads: WorkerTask["reads"] = [];
-    if (scenario === "refresh") {
-      // Setup, not measured: completed snapshots straight into the emulator's state.
-      for (let i = 0; i < config.refresh.resources; i++) {
-        const server = servers[i % servers.length];
-        const snapshot = emulator.state.addSnapshot(server, { name: `refresh-${i}`, status: "completed", doneAt: 0 });
-        reads.push({ serverId: server.id, id: snapshot.id });
-      }
-    }
     if (scenario === "limited") {
       const { requestsPerMinute, burst } = config.limited;
       await control(emulator.controlUrl, "PUT", "/rate-limit", { requestsPerMinute, burst, timeScale: scale });
@@ -76,12 +72,12 @@ export async function runScenario(
       controlUrl: emulator.controlUrl,
       token: TOKEN,
       shape: scenario === "single" ? "sequential" : scenario === "refresh" ? "refresh" : "together",
-      serverIds: servers.map((s) => s.id),
+      serverIds: emulator.serverIds,
       jobs,
       reads,
       measureMemory: scenario === "memory",
     };
-    const result = await runWorker(workerPath, task, policy === "ours" ? scaledPollEnv(scale).env : {});
+    const result = await runWorker(paths.workerPath, task, policy === "ours" ? scaledPollEnv(scale).env : {});
     const counts = (await control(emulator.controlUrl, "GET", "/requests")) as {
       total: number;
       byRoute: Record<string, number>;
@@ -99,8 +95,28 @@ export async function runScenario(
       longestJobMs: Math.max(0, ...jobs.map((j) => j.durationMs)),
     };
   } finally {
-    await emulator.close();
+    await stopHost(host);
   }
+}
+
+function startHost(hostPath: string, setup: HostSetup): Promise<{ child: ChildProcess; ready: HostReady }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(hostPath, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    child.once("message", (ready: HostReady) => resolve({ child, ready }));
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`bench emulator host exited with code ${code} before starting`)));
+    child.send(setup);
+  });
+}
+
+/** Disconnecting tells the host to close its emulator and exit. */
+function stopHost(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.removeAllListeners("exit");
+    child.once("exit", () => resolve());
+    child.disconnect();
+  });
 }
 
 function runWorker(workerPath: string, task: WorkerTask, env: Record<string, string>): Promise<WorkerResult> {
