@@ -44,7 +44,7 @@ export const FULL: BenchConfig = {
 export const QUICK: BenchConfig = {
   ...FULL,
   mode: "quick",
-  scale: 30,
+  scale: 40,
   singleDurationsS: [180, 420],
   limited: { ...FULL.limited, waits: 250, servers: 50 },
   refresh: { resources: 250, servers: 50 },
