@@ -2,7 +2,7 @@
 // node_modules/.cache (so `axios` and `zod` still resolve from the repository's node_modules).
 // Loading the TypeScript compiler in every worker would add ~100 MB to each worker's RSS and
 // drown the memory a policy itself costs.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
 const ROOT = join(__dirname, "..");
@@ -26,7 +26,14 @@ export function compileBench(): { workerPath: string; hostPath: string; cleanup:
   return {
     workerPath: join(out, "bench", "worker.js"),
     hostPath: join(out, "bench", "emulator-host.js"),
-    cleanup: () => rmSync(out, { recursive: true, force: true }),
+    cleanup: () => {
+      rmSync(out, { recursive: true, force: true });
+      try {
+        rmdirSync(dirname(out)); // only when no other run is using it
+      } catch {
+        // another bench run's copy is still there
+      }
+    },
   };
 }
 
