@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { type FaultInjector, faultRuleSchema } from "./faults";
+import { type RateLimiter, rateLimitSchema } from "./rate-limit";
 import type { RequestCounter } from "./request-counter";
 import type { EmulatorState, Settings } from "./state";
 import { backupView, serverView, snapshotView } from "./views";
@@ -53,11 +54,12 @@ export interface ControlDeps {
   state: EmulatorState;
   faults: FaultInjector;
   counter: RequestCounter;
+  limiter: RateLimiter;
   reset: () => void;
 }
 
 export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): void {
-  const { state, faults, counter } = deps;
+  const { state, faults, counter, limiter } = deps;
   const p = CONTROL_PREFIX;
   const bad = (reply: FastifyReply, message: string) => reply.code(400).send({ detail: message });
   const parse = <T extends z.ZodType>(schema: T, body: unknown, reply: FastifyReply): z.infer<T> | undefined => {
@@ -178,6 +180,18 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
   app.delete(`${p}/faults`, async () => {
     faults.clear();
     return { rules: [] };
+  });
+
+  // The rate limit: `{requestsPerMinute, burst, scope, timeScale}`; null when there is none.
+  app.get(`${p}/rate-limit`, async () => ({ rateLimit: limiter.config ?? null }));
+  app.put(`${p}/rate-limit`, async (req, reply) => {
+    const config = parse(rateLimitSchema, req.body, reply);
+    if (!config) return reply;
+    return { rateLimit: limiter.set(config) };
+  });
+  app.delete(`${p}/rate-limit`, async () => {
+    limiter.clear();
+    return { rateLimit: null };
   });
 
   app.get(`${p}/requests`, async () => counter.snapshot());

@@ -1,19 +1,41 @@
 // Counts API requests by method and route pattern ("GET /api/v1/snapshots/"), so tests can say
-// "preview sent no request" and benchmarks can count list calls.
+// "preview sent no request" and benchmarks can count list calls. Requests the rate limit turned
+// away with 429 are counted in both: every request sent, and separately those refused.
 export class RequestCounter {
   #byRoute = new Map<string, number>();
+  #limitedByRoute = new Map<string, number>();
 
   add(method: string, route: string): void {
-    const key = `${method} ${route}`;
-    this.#byRoute.set(key, (this.#byRoute.get(key) ?? 0) + 1);
+    bump(this.#byRoute, `${method} ${route}`);
+  }
+
+  /** A request (already counted by `add`) that the rate limit answered with 429. */
+  addRateLimited(method: string, route: string): void {
+    bump(this.#limitedByRoute, `${method} ${route}`);
   }
 
   clear(): void {
     this.#byRoute.clear();
+    this.#limitedByRoute.clear();
   }
 
-  snapshot(): { total: number; byRoute: Record<string, number> } {
-    const byRoute = Object.fromEntries([...this.#byRoute.entries()].sort());
-    return { total: [...this.#byRoute.values()].reduce((a, b) => a + b, 0), byRoute };
+  snapshot(): {
+    total: number;
+    byRoute: Record<string, number>;
+    rateLimited: { total: number; byRoute: Record<string, number> };
+  } {
+    return {
+      ...summary(this.#byRoute),
+      rateLimited: summary(this.#limitedByRoute),
+    };
   }
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+function summary(map: Map<string, number>) {
+  const byRoute = Object.fromEntries([...map.entries()].sort());
+  return { total: [...map.values()].reduce((a, b) => a + b, 0), byRoute };
 }

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { API_PREFIX, registerApiRoutes } from "./api-routes";
 import { CONTROL_PREFIX, registerControlRoutes } from "./control-routes";
 import { FaultInjector } from "./faults";
+import { RateLimiter } from "./rate-limit";
 import { RequestCounter } from "./request-counter";
 import { seed } from "./seed";
 import { EmulatorState, type Settings } from "./state";
@@ -39,6 +40,7 @@ export function buildEmulatorApp(options: EmulatorOptions = {}) {
   seed(state);
   const faults = new FaultInjector();
   const counter = new RequestCounter();
+  const limiter = new RateLimiter();
   const app = Fastify({
     logger: log ? { redact: ["req.headers.authorization"] } : false,
   });
@@ -60,7 +62,15 @@ export function buildEmulatorApp(options: EmulatorOptions = {}) {
 
   app.addHook("onRequest", async (req, reply) => {
     if (!req.url.startsWith(`${API_PREFIX}/`)) return;
-    counter.add(req.method, req.routeOptions.url ?? "(unknown)");
+    const route = req.routeOptions.url ?? "(unknown)";
+    counter.add(req.method, route);
+    // The rate limit comes first: a refused request does nothing, not even take a fault.
+    const retryAfter = limiter.take(req.headers.authorization ?? "");
+    if (retryAfter !== undefined) {
+      counter.addRateLimited(req.method, route);
+      reply.header("Retry-After", retryAfter);
+      return reply.code(429).send({ detail: `Request was throttled. Expected available in ${retryAfter} seconds.` });
+    }
     const path = req.url.split("?")[0];
     const fired = faults.pick(req.method, path);
     for (const rule of fired) if (rule.latencyMs) await sleep(rule.latencyMs);
@@ -92,6 +102,7 @@ export function buildEmulatorApp(options: EmulatorOptions = {}) {
     state,
     faults,
     counter,
+    limiter,
     reset: () => {
       const fresh = new EmulatorState(tokens, settings);
       seed(fresh);
@@ -99,9 +110,10 @@ export function buildEmulatorApp(options: EmulatorOptions = {}) {
       Object.assign(state, fresh);
       faults.clear();
       counter.clear();
+      limiter.clear();
     },
   });
-  return { app, state, faults, counter, prefixes: { api: API_PREFIX, control: CONTROL_PREFIX } };
+  return { app, state, faults, counter, limiter, prefixes: { api: API_PREFIX, control: CONTROL_PREFIX } };
 }
 
 /** Starts the emulator on a real port. `close()` stops it. */

@@ -1,0 +1,96 @@
+// npm run bench [-- --quick] [--scale N] [--seed N] [--scenarios single,fleet,limited,refresh,memory]
+//                 [--waits N] [--sequential] [--out DIR]
+// Every waiting policy side by side against the emulator over HTTP (see bench/policies.ts and
+// bench/config.ts); writes bench/results/<mode>.md, .svg and .json and prints the report. The
+// last line printed is the one-line summary of issue 10:
+//   bench: requests_ratio=... lag_p95_ratio=... single_requests_ratio=... failures_1000=...
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { compileBench } from "./compile";
+import { type BenchConfig, parseArgs, SCENARIO_TITLES } from "./config";
+import { POLICY_IDS, scaledPollEnv } from "./policies";
+import { finalLine, markdownReport, type Row, toRow } from "./report";
+import { runScenario } from "./scenarios";
+import { chartSvg } from "./svg";
+
+export interface BenchOutput {
+  rows: Row[];
+  markdown: string;
+  svg: string;
+  finalLine: string;
+  files: string[];
+}
+
+export async function runBench(config: BenchConfig, outDir: string, command: string): Promise<BenchOutput> {
+  const started = Date.now();
+  const warnings = scaledPollEnv(config.scale).warnings;
+  for (const warning of warnings) console.log(`WARNING: ${warning}`);
+  const rows: Row[] = [];
+  const paths = compileBench();
+  try {
+    for (const scenario of config.scenarios) {
+      const t0 = Date.now();
+      console.log(`running ${SCENARIO_TITLES[scenario](config)} ...`);
+      const runs = config.sequential
+        ? await POLICY_IDS.reduce<Promise<Row[]>>(
+            async (acc, policy) => [
+              ...(await acc),
+              toRow(await runScenario(config, scenario, policy, paths), config.scale),
+            ],
+            Promise.resolve([]),
+          )
+        : (await Promise.all(POLICY_IDS.map((policy) => runScenario(config, scenario, policy, paths)))).map((run) =>
+            toRow(run, config.scale),
+          );
+      rows.push(...runs);
+      console.log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    paths.cleanup();
+  }
+  mkdirSync(outDir, { recursive: true });
+  const base = join(outDir, config.mode);
+  const chartFile = `${config.mode}.svg`;
+  const markdown = markdownReport(config, rows, {
+    command,
+    startedAt: new Date(started).toISOString().replace(/\.\d+Z$/, "Z"),
+    runSeconds: (Date.now() - started) / 1000,
+    warnings,
+    chartFile,
+  });
+  const svg = chartSvg(config, rows);
+  const files = [`${base}.md`, `${base}.svg`, `${base}.json`];
+  writeFileSync(files[0], await pretty(markdown, "markdown"));
+  writeFileSync(files[1], svg);
+  writeFileSync(files[2], await pretty(JSON.stringify({ config, rows }), "json"));
+  return { rows, markdown, svg, finalLine: finalLine(rows), files };
+}
+
+/** Formats like the repository's prettier config, so `npm run lint` accepts the committed results. */
+async function pretty(text: string, parser: "markdown" | "json"): Promise<string> {
+  try {
+    const prettier = require("prettier") as typeof import("prettier");
+    return await prettier.format(text, { parser, printWidth: 120 });
+  } catch {
+    return text; // prettier is a dev dependency; without it the results are still written
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const { config, outDir } = parseArgs(argv);
+  const dir = outDir ?? join(__dirname, "results");
+  const out = await runBench(config, dir, `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`);
+  console.log("");
+  // The report without its title and its closing copy of the last line, which follows on its own.
+  console.log(out.markdown.slice(out.markdown.indexOf("\n") + 1, out.markdown.lastIndexOf("```\nbench:")).trim());
+  console.log(`results: ${out.files.map((f) => relative(process.cwd(), f)).join(", ")}`);
+  console.log(out.finalLine);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,171 @@
+// Runs one scenario for one policy: an emulator of its own in a process of its own (manual jobs,
+// the scenario's servers and rate limit), a forked worker that creates and waits, and the
+// emulator's request counts afterwards.
+import { type ChildProcess, fork } from "node:child_process";
+import { type BenchConfig, jobSchedule, type ScenarioId } from "./config";
+import { type PolicyId, scaledPollEnv } from "./policies";
+import type { HostReady, HostSetup } from "./emulator-host";
+import type { WorkerResult, WorkerTask } from "./worker";
+
+const TOKEN = "vps_bench_token";
+const LIST_ROUTES = ["GET /api/v1/snapshots/", "GET /api/v1/backups/", "GET /api/v1/servers/"];
+
+export interface RunResult extends WorkerResult {
+  scenario: ScenarioId;
+  policy: PolicyId;
+  waits: number;
+  listRequests: number;
+  allRequests: number;
+  rateLimited: number;
+  /** Each job's real-scale duration, for "wall time against the longest job". */
+  longestJobMs: number;
+}
+
+export async function runScenario(
+  config: BenchConfig,
+  scenario: ScenarioId,
+  policy: PolicyId,
+  paths: { workerPath: string; hostPath: string },
+): Promise<RunResult> {
+  const { scale } = config;
+  const serverCount =
+    scenario === "single"
+      ? 1
+      : scenario === "fleet"
+        ? config.fleet.servers
+        : scenario === "limited"
+          ? config.limited.servers
+          : scenario === "refresh"
+            ? config.refresh.servers
+            : config.memory.servers;
+  const jobs =
+    scenario === "single"
+      ? config.singleDurationsS.map((s) => ({ server: 0, durationMs: s * 1000 }))
+      : scenario === "fleet"
+        ? jobSchedule(config, config.fleet.waits, config.fleet.servers)
+        : scenario === "limited"
+          ? jobSchedule(config, config.limited.waits, config.limited.servers)
+          : scenario === "memory"
+            ? Array.from({ length: config.memory.waits }, (_, i) => ({
+                server: i % config.memory.servers,
+                durationMs: config.memory.jobDurationS * 1000,
+              }))
+            : [];
+  const setup: HostSetup = {
+    token: TOKEN,
+    servers: serverCount,
+    refreshSnapshots: scenario === "refresh" ? config.refresh.resources : 0,
+  };
+  const { child: host, ready: emulator } = await startHost(paths.hostPath, setup);
+  const reads = emulator.reads;
+  try {
+    if (scenario === "limited") {
+      const { requestsPerMinute, burst } = config.limited;
+      await control(emulator.controlUrl, "PUT", "/rate-limit", { requestsPerMinute, burst, timeScale: scale });
+    }
+    await control(emulator.controlUrl, "DELETE", "/requests");
+
+    const task: WorkerTask = {
+      policy,
+      scale,
+      apiUrl: emulator.url,
+      controlUrl: emulator.controlUrl,
+      token: TOKEN,
+      shape: scenario === "single" ? "sequential" : scenario === "refresh" ? "refresh" : "together",
+      serverIds: emulator.serverIds,
+      jobs,
+      reads,
+      measureMemory: scenario === "memory",
+    };
+    const result = await runWorker(paths.workerPath, task, policy === "ours" ? scaledPollEnv(scale).env : {});
+    const counts = (await control(emulator.controlUrl, "GET", "/requests")) as {
+      total: number;
+      byRoute: Record<string, number>;
+      rateLimited: { total: number };
+    };
+    return {
+      ...result,
+      scenario,
+      policy,
+      waits: scenario === "refresh" ? reads.length : jobs.length,
+      // Every list the account was sent (a poller may list backups or servers too), pages included.
+      listRequests: LIST_ROUTES.reduce((sum, route) => sum + (counts.byRoute[route] ?? 0), 0),
+      allRequests: counts.total,
+      rateLimited: counts.rateLimited.total,
+      longestJobMs: Math.max(0, ...jobs.map((j) => j.durationMs)),
+    };
+  } finally {
+    await stopHost(host);
+  }
+}
+
+function startHost(hostPath: string, setup: HostSetup): Promise<{ child: ChildProcess; ready: HostReady }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(hostPath, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    child.once("message", (ready: HostReady) => resolve({ child, ready }));
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`bench emulator host exited with code ${code} before starting`)));
+    child.send(setup);
+  });
+}
+
+/** Disconnecting tells the host to close its emulator and exit. */
+function stopHost(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.removeAllListeners("exit");
+    child.once("exit", () => resolve());
+    child.disconnect();
+  });
+}
+
+function runWorker(workerPath: string, task: WorkerTask, env: Record<string, string>): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(workerPath, [], {
+      execArgv: ["--expose-gc"], // for the retained-memory measure, once per run
+      env: { ...process.env, ...env },
+      // stderr is kept, not shown: a waiting provider writes progress and retry lines there.
+      stdio: ["ignore", "inherit", "pipe", "ipc"],
+    });
+    const stderr: string[] = [];
+    let lineCount = 0;
+    let partial = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      lineCount += lines.length;
+      stderr.push(...lines);
+      if (stderr.length > 20) stderr.splice(0, stderr.length - 20);
+    });
+    const tail = () => [...stderr, partial].filter(Boolean).slice(-20).join("\n");
+    let settled = false;
+    child.once("message", (message: { ok: boolean; result?: WorkerResult; error?: string }) => {
+      settled = true;
+      if (message.ok && message.result) {
+        if (lineCount > 0) {
+          message.result.notes.push(
+            `wrote ${lineCount} lines to stderr (progress and retry notices), e.g. "${stderr[0]}"`,
+          );
+        }
+        resolve(message.result);
+      } else reject(new Error(`bench worker (${task.policy}) failed: ${message.error}\n${tail()}`));
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (!settled)
+        reject(new Error(`bench worker (${task.policy}) exited with code ${code} before answering\n${tail()}`));
+    });
+    child.send(task);
+  });
+}
+
+async function control(controlUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${controlUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`emulator control ${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}

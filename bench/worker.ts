@@ -1,0 +1,229 @@
+// One policy in one scenario, in a process of its own (forked by bench/main.ts), so that its
+// peak RSS is its own and our shared poller starts fresh with the scaled settings. The emulator
+// runs in the parent; this process only creates, waits, and completes jobs at their times.
+import { VpsOrgClient } from "../provider/client";
+import { waitForSnapshot } from "../provider/wait/jobs";
+import type { PlannedJob } from "./config";
+import { PeerClient } from "./peer-http";
+import { effectivePollSettings, peerDelays, type PolicyId, refreshReader, scaledClientOptions } from "./policies";
+
+export interface WorkerTask {
+  policy: PolicyId;
+  scale: number;
+  apiUrl: string;
+  controlUrl: string;
+  token: string;
+  /** "sequential": (a), one job at a time; "together": (b), (c); "refresh": (d). */
+  shape: "sequential" | "together" | "refresh";
+  /** Emulator server ids, indexed by PlannedJob.server. */
+  serverIds: number[];
+  jobs: PlannedJob[];
+  /** For "refresh": the snapshots to read, by server id. */
+  reads: Array<{ serverId: number; id: number }>;
+  /** Take a GC'd look at memory once every create has answered (needs --expose-gc). */
+  measureMemory: boolean;
+}
+
+export interface WorkerResult {
+  /** Detection lags, scaled time (ms): from the job's completion to its wait returning. */
+  lagsMs: number[];
+  failures: number;
+  failureSamples: string[];
+  /** Scaled ms from the start to the last wait (or read) settling, and to the last job completing. */
+  wallMs: number;
+  lastDoneMs: number;
+  rssStartBytes: number;
+  rssPeakBytes: number;
+  heapStartBytes: number;
+  heapPeakBytes: number;
+  /**
+   * Memory held by waiting, after a full GC: at the start, and once every create has answered
+   * while `pendingWaits` waits were still waiting (scenario (e) only: a full GC pauses the process).
+   */
+  retained?: { pendingWaits: number; heapBytes: number; rssBytes: number; baseHeapBytes: number; baseRssBytes: number };
+  notes: string[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function runTask(task: WorkerTask): Promise<WorkerResult> {
+  // Ours talks through the project's client; the peers through a model of their SDKs' HTTP (peer-http.ts).
+  const client = new VpsOrgClient({ token: task.token, baseUrl: task.apiUrl, ...scaledClientOptions(task.scale) });
+  const peer = new PeerClient(task.apiUrl, task.token, task.scale);
+  const reader = refreshReader();
+  const result: WorkerResult = {
+    lagsMs: [],
+    failures: 0,
+    failureSamples: [],
+    wallMs: 0,
+    lastDoneMs: 0,
+    rssStartBytes: 0,
+    rssPeakBytes: 0,
+    heapStartBytes: 0,
+    heapPeakBytes: 0,
+    notes: [],
+  };
+  const fail = (what: string, error: unknown) => {
+    result.failures++;
+    const message = `${what}: ${(error as Error)?.message ?? String(error)}`;
+    if (result.failureSamples.length < 3 && !result.failureSamples.includes(message))
+      result.failureSamples.push(message);
+  };
+  if (task.policy === "ours") {
+    const settings = effectivePollSettings();
+    result.notes.push(`our poll settings (scaled): ${JSON.stringify(settings)}`);
+  }
+  const sampleMemory = () => {
+    const { rss, heapUsed } = process.memoryUsage();
+    result.rssPeakBytes = Math.max(result.rssPeakBytes, rss);
+    result.heapPeakBytes = Math.max(result.heapPeakBytes, heapUsed);
+  };
+  const start0 = process.memoryUsage();
+  result.rssStartBytes = result.rssPeakBytes = start0.rss;
+  result.heapStartBytes = result.heapPeakBytes = start0.heapUsed;
+  const sampler = setInterval(sampleMemory, 25);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const measureRetained = gc && task.measureMemory;
+  let base: NodeJS.MemoryUsage | undefined;
+  if (measureRetained) {
+    gc();
+    base = process.memoryUsage();
+  }
+  let createsAnswered = 0;
+  let pendingWaits = 0;
+  /** Once every create has answered: a full GC and one look at what the waiting holds. */
+  const createAnswered = () => {
+    if (++createsAnswered !== task.jobs.length || !measureRetained || !base) return;
+    gc();
+    const now = process.memoryUsage();
+    result.retained = {
+      pendingWaits,
+      heapBytes: now.heapUsed,
+      rssBytes: now.rss,
+      baseHeapBytes: base.heapUsed,
+      baseRssBytes: base.rss,
+    };
+  };
+  const started = performance.now();
+  const timeoutMs = (30 * 60_000) / task.scale; // the Snapshot resource's default waitTimeout
+
+  /**
+   * Our look before POST: through listOnServer when it exists (as the provider's create will),
+   * else modelled as one list per server per burst of creates, shared by the burst.
+   */
+  const looked = new Map<number, Promise<unknown>>();
+  const lookBefore = (serverId: number) => {
+    if (reader.coalesced) return reader.read(client, serverId);
+    let pending = looked.get(serverId);
+    if (!pending) {
+      pending = client.snapshots.list({ serverId });
+      looked.set(serverId, pending);
+    }
+    return pending;
+  };
+
+  const completions: Array<Promise<void>> = [];
+  async function oneJob(job: PlannedJob, index: number): Promise<void> {
+    const serverId = task.serverIds[job.server];
+    let id: number;
+    try {
+      const name = `bench-${index}`;
+      if (task.policy === "ours") {
+        await lookBefore(serverId);
+        id = Number((await client.snapshots.create({ serverId, name })).id);
+      } else {
+        id = Number((await peer.createSnapshot(serverId, name)).id);
+      }
+    } catch (error) {
+      fail("create", error);
+      createAnswered();
+      return;
+    }
+    let doneAt = Number.POSITIVE_INFINITY;
+    completions.push(
+      sleep(job.durationMs / task.scale).then(async () => {
+        doneAt = performance.now(); // before the control call: a wait cannot see it any sooner
+        result.lastDoneMs = Math.max(result.lastDoneMs, doneAt - started);
+        const response = await fetch(`${task.controlUrl}/jobs/snapshots/${id}/complete`, { method: "POST" });
+        if (!response.ok) throw new Error(`control: completing snapshot ${id} answered ${response.status}`);
+      }),
+    );
+    const waiting =
+      task.policy === "ours"
+        ? waitForSnapshot(client, serverId, id, { timeoutMs })
+        : pollAlone(peer, serverId, id, peerDelays(task.policy), task.scale, timeoutMs);
+    pendingWaits++;
+    createAnswered();
+    try {
+      await waiting;
+      result.lagsMs.push(performance.now() - doneAt);
+    } catch (error) {
+      fail("wait", error);
+    } finally {
+      pendingWaits--;
+    }
+  }
+
+  try {
+    if (task.shape === "sequential") {
+      for (const [i, job] of task.jobs.entries()) {
+        looked.clear(); // each create is a burst of its own
+        await oneJob(job, i);
+      }
+    } else if (task.shape === "together") {
+      await Promise.all(task.jobs.map((job, i) => oneJob(job, i)));
+    } else {
+      const how = reader.coalesced
+        ? "coalesced through provider/wait/reads.ts listOnServer"
+        : "FALLBACK: provider/wait/reads.ts listOnServer not found, one list per resource";
+      if (task.policy === "ours") result.notes.push(`refresh reads: ${how}`);
+      const read = (serverId: number) =>
+        task.policy === "ours" ? reader.read(client, serverId) : peer.listSnapshots(serverId);
+      await Promise.all(
+        task.reads.map(async ({ serverId, id }) => {
+          try {
+            const items = (await read(serverId)) as Array<{ id: unknown }>;
+            if (!items.some((item) => Number(item.id) === id)) throw new Error(`snapshot ${id} missing from the list`);
+          } catch (error) {
+            fail("read", error);
+          }
+        }),
+      );
+    }
+    result.wallMs = performance.now() - started;
+    await Promise.all(completions);
+  } finally {
+    clearInterval(sampler);
+    sampleMemory();
+  }
+  return result;
+}
+
+/** A peer's wait: sleep, list the server, look for the snapshot; errors (after the client's retries) end it. */
+async function pollAlone(
+  peer: PeerClient,
+  serverId: number,
+  id: number,
+  nextDelay: () => number,
+  scale: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    await sleep(nextDelay() / scale);
+    if (performance.now() > deadline) throw new Error(`snapshot ${id} still in progress at the deadline`);
+    const item = (await peer.listSnapshots(serverId)).find((s) => Number(s.id) === id);
+    if (item?.status === "completed") return;
+    if (item?.status === "failed") throw new Error(`snapshot ${id} failed`);
+  }
+}
+
+// Forked by main.ts: one task in, one result out.
+if (require.main === module) {
+  process.once("message", (task: WorkerTask) => {
+    runTask(task).then(
+      (result) => process.send?.({ ok: true, result }, () => process.exit(0)),
+      (error: Error) => process.send?.({ ok: false, error: error.stack ?? String(error) }, () => process.exit(1)),
+    );
+  });
+}

@@ -1,0 +1,96 @@
+// The benchmark's code paths in a tiny configuration: not its speed (that is what `npm run bench`
+// reports), but that every policy runs, the report has its shape and the last line parses.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { peerDelays, POLICY_LABELS } from "../../bench/policies";
+
+const ROOT = join(__dirname, "..", "..");
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["-r", join(ROOT, "scripts", "register-ts.js"), join(ROOT, "bench", "main.ts"), ...args],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test("the peers' schedules are the documented ones", () => {
+  const checksAt = (next: () => number, n: number) => {
+    let t = 0;
+    return Array.from({ length: n }, () => (t += next()) / 1000);
+  };
+  expect(checksAt(peerDelays("statechangeconf"), 6)).toEqual([10, 13, 19, 29, 39, 49]);
+  expect(checksAt(peerDelays("aws"), 4)).toEqual([0, 15, 30, 45]);
+  expect(checksAt(peerDelays("hcloud"), 8)).toEqual([1, 3, 7, 15, 31, 63, 123, 183]);
+});
+
+test("a tiny run of scenario (b) writes the report, the chart and the data, and ends with the summary line", async () => {
+  const out = mkdtempSync(join(tmpdir(), "vpsorg-bench-"));
+  try {
+    const { code, stdout, stderr } = await run([
+      "--scenarios",
+      "fleet",
+      "--waits",
+      "3",
+      "--scale",
+      "200",
+      "--out",
+      out,
+    ]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+
+    const last = stdout.trimEnd().split("\n").pop();
+    const match =
+      /^bench: requests_ratio=(\S+) lag_p95_ratio=(\S+) single_requests_ratio=(\S+) failures_1000=(\S+)$/.exec(
+        last ?? "",
+      );
+    expect(match).not.toBeNull();
+    expect(Number(match?.[1])).toBeGreaterThan(0);
+    expect(Number(match?.[2])).toBeGreaterThan(0);
+    expect(match?.[3]).toBe("n/a"); // scenario (a) did not run
+    expect(match?.[4]).toBe("n/a"); // nor (c)
+
+    const data = JSON.parse(readFileSync(join(out, "custom.json"), "utf8")) as {
+      rows: Array<{
+        policy: string;
+        scenario: string;
+        waits: number;
+        listRequests: number;
+        failures: number;
+        lagP95S: number;
+      }>;
+    };
+    expect(data.rows.map((r) => r.policy).sort()).toEqual(["aws", "hcloud", "ours", "statechangeconf"]);
+    for (const row of data.rows) {
+      expect(row).toMatchObject({ scenario: "fleet", waits: 3, failures: 0 });
+      expect(row.listRequests).toBeGreaterThan(0);
+      expect(row.lagP95S).toBeGreaterThanOrEqual(0);
+    }
+
+    const markdown = readFileSync(join(out, "custom.md"), "utf8");
+    expect(markdown).toContain("## (b) 3 waits on 1 servers");
+    for (const label of Object.values(POLICY_LABELS)) expect(markdown).toContain(`| ${label}`);
+    expect(markdown).toContain("## Targets (issue 10)");
+    expect(markdown).toContain("![list requests and p95 lag per scenario and policy](custom.svg)");
+
+    const svg = readFileSync(join(out, "custom.svg"), "utf8");
+    expect(svg.startsWith("<svg ")).toBe(true);
+    expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
+    expect(svg.match(/<rect /g)?.length).toBe(1 + 4 + 2 * 4); // background, legend, 4 bars in each of 2 panels
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
