@@ -3,8 +3,9 @@
 // request) and never again while its inputs stay the same (diff says "no change"). A new
 // snapshotId/backupId or new triggers replace it, which restores again; deleting it does nothing.
 import type { VpsOrgClient } from "../client/client";
-import { JobFailedError } from "../client/errors";
+import { JobFailedError, RestoreRejectedError } from "../client/errors";
 import {
+  ADOPTED,
   type StartedRestore,
   type StartOptions,
   startBackupRestore,
@@ -18,6 +19,12 @@ import { accountInput, checkInputs, durationInput, idInput, parseDuration } from
 type Props = Record<string, unknown>;
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000; // the vendor says a restore takes 5 to 15 minutes
+
+// Servers whose restore a create of this process started (or adopted) and still waits for. A restore
+// refused because the server is already `restoring` is adopted as the one a killed earlier run
+// started, but not when another resource of this run started it: two restore resources of one server
+// created at once would otherwise both record the one restore that ran, as if each had restored.
+const restoringHere = new Map<number, number>();
 
 interface RestoreSpec {
   /** The source inputs (ids) with their rules, and those whose change means "restore again". */
@@ -53,6 +60,19 @@ function restoreResource(spec: RestoreSpec) {
     Array.isArray(a) || Array.isArray(b)
       ? JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
       : String(a ?? "") === String(b ?? "");
+
+  /** What a started restore records before its wait. */
+  const outsOf = (started: StartedRestore): Props => ({
+    serverId: Number(started.server.id),
+    serverName: started.server.name ?? null,
+    serverStatus: started.server.status,
+    message: started.message ?? null,
+    startedAt: started.startedAt,
+    outcome: "restoring",
+    failure: null,
+    finishedAt: null,
+    ...spec.sourceOutputs(started),
+  });
 
   /** Why a recorded restore failed, for every later `up` until its triggers change. */
   const failureOf = (serverId: unknown, serverName: unknown, status: unknown) =>
@@ -115,19 +135,21 @@ function restoreResource(spec: RestoreSpec) {
     async create(inputs: Props, settings: ProviderSettings | undefined) {
       const client = clientFor(settings, inputs.account);
       const started = await spec.start(client, inputs, { sourceTimeoutMs: timeoutOf(inputs), adoptRunning: true });
-      const id = `${started.server.id}-${Date.parse(started.startedAt)}`;
-      const outs = {
-        serverId: Number(started.server.id),
-        serverName: started.server.name ?? null,
-        serverStatus: started.server.status,
-        message: started.message ?? null,
-        startedAt: started.startedAt,
-        outcome: "restoring",
-        failure: null,
-        finishedAt: null,
-        ...spec.sourceOutputs(started),
-      };
-      return await waitAndRecord(client, inputs, id, outs);
+      const serverId = Number(started.server.id);
+      if (started.message === ADOPTED && (restoringHere.get(serverId) ?? 0) > 0) {
+        throw new RestoreRejectedError(
+          `server ${serverId}${started.server.name ? ` (${started.server.name})` : ""} is already being restored by ` +
+            `another resource of this stack in this run, and VPS.org runs one restore of a server at a time. This ` +
+            `restore was not started and nothing is recorded: the next \`pulumi up\` starts it once the server is ` +
+            `active again. If one restore is enough, remove one of the two resources.`,
+        );
+      }
+      restoringHere.set(serverId, (restoringHere.get(serverId) ?? 0) + 1);
+      try {
+        return await waitAndRecord(client, inputs, `${serverId}-${Date.parse(started.startedAt)}`, outsOf(started));
+      } finally {
+        restoringHere.set(serverId, (restoringHere.get(serverId) ?? 1) - 1);
+      }
     },
 
     /** Refresh never restores and never asks the API: a restore is an event, not an object. */
@@ -142,8 +164,14 @@ function restoreResource(spec: RestoreSpec) {
         throw new ResourceInitError(message, id, { ...news, ...outputsOf(olds) });
       }
       if (olds.finishedAt != null) return { outs: { ...news, ...outputsOf(olds) } }; // only waitTimeout changed
-      const { outs } = await waitAndRecord(clientFor(settings, news.account), news, id, outputsOf(olds));
-      return { outs };
+      const serverId = Number(olds.serverId);
+      restoringHere.set(serverId, (restoringHere.get(serverId) ?? 0) + 1); // resumed: never adopted by another
+      try {
+        const { outs } = await waitAndRecord(clientFor(settings, news.account), news, id, outputsOf(olds));
+        return { outs };
+      } finally {
+        restoringHere.set(serverId, (restoringHere.get(serverId) ?? 1) - 1);
+      }
     },
 
     /** Removing a restore from the stack leaves the server as it is. */
