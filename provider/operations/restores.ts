@@ -170,7 +170,14 @@ async function rejectionExplained(
     if (ambiguous) {
       const server = await client.servers.get(serverId).catch(() => undefined);
       if (server?.status === "restoring") return { server: { id: server.id, name: server.name, status: "restoring" } };
-      throw error;
+      // Say whether it started, so the person knows that running again is safe (and does not restore twice).
+      throw new RestoreRejectedError(
+        server
+          ? `${(error as Error).message}. Server ${serverId} is "${server.status}", so the restore did not start and ` +
+              `nothing is recorded: run \`pulumi up\` again to start it.`
+          : `${(error as Error).message}. Whether the restore of server ${serverId} started could not be read; if the ` +
+              `server is restoring when \`pulumi up\` runs again, that restore is awaited, not started a second time.`,
+      );
     }
     if (error instanceof NotFoundError) {
       throw new RestoreRejectedError(`the restore source was not found: ${error.serverMessage || error.message}`);
