@@ -198,12 +198,18 @@ export function historyResource(spec: HistorySpec) {
         error instanceof UnexpectedResponseError;
       if (!ambiguous) throw error;
       const known = new Set(before.map((object) => String(object.id)));
-      const made = (await spec.list(client, serverId)).find(
-        (object) => !known.has(String(object.id)) && markerOf(object.description) === key,
-      );
+      const list = await spec.list(client, serverId).catch(() => undefined);
+      const made = list?.find((object) => !known.has(String(object.id)) && markerOf(object.description) === key);
       if (made) return made;
+      // The list answered without it: it was not made, and saying it "may exist" would mislead.
+      if (list) {
+        throw new Error(
+          `VPS.org did not answer the request to create a ${noun} on server ${serverId} (${(error as Error).message}), ` +
+            `and none was made: nothing is left behind. Run \`pulumi up\` again.`,
+        );
+      }
       throw new Error(
-        `${(error as Error).message} The ${noun} may exist all the same; the next \`pulumi up\` finds it by its marker and keeps it.`,
+        `${(error as Error).message}. The ${noun} may exist all the same; the next \`pulumi up\` finds it by its marker and keeps it.`,
       );
     }
   }
