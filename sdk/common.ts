@@ -25,10 +25,19 @@ export type AccountRef = Account | string;
 export const accountName = (account: AccountRef | undefined): string | undefined =>
   account instanceof Account ? account.name : account;
 
+/** The Pulumi organization of the stack ("organization" on local backends); "" where none is known. */
+function organization(): string {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return "";
+  }
+}
+
 /**
  * The inputs that identify a resource across processes, its account, and its wait timeout:
  * `waitTimeout` if given, else the `create` of Pulumi's `customTimeouts` (which never reaches a
- * dynamic provider itself).
+ * dynamic provider itself, so it is passed on as `__createTimeout`).
  */
 export function commonInputs(
   name: string,
@@ -40,7 +49,9 @@ export function commonInputs(
     __resourceName: name,
     // The provider host is never told the URN; a create retried after a killed run needs it.
     __urn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/vpsorg:${type}`, opts?.parent),
-    waitTimeout: args.waitTimeout ?? opts?.customTimeouts?.create,
+    __org: organization(),
+    waitTimeout: args.waitTimeout,
+    __createTimeout: opts?.customTimeouts?.create,
     account: accountName(args.account),
   };
 }

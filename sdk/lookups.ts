@@ -3,6 +3,7 @@
 // process with the resources' configuration: vpsorg:apiToken / vpsorg:apiUrl, then the environment.
 import * as pulumi from "@pulumi/pulumi";
 import { VpsOrgClient } from "../provider/client/client";
+import { readSettings, resolveAccount } from "../provider/resources/common";
 import { clean } from "../provider/resources/messages";
 import { type AccountRef, accountName } from "./common";
 import type { Backup, Snapshot } from "../provider/client/schemas";
@@ -84,8 +85,11 @@ export interface GetBackupArgs {
   mostRecent?: boolean;
 }
 
-/** A lookup's error: one sentence with its remedy, and no stack of the package's internals. */
-export class LookupError extends Error {
+/**
+ * A lookup's error: one sentence with its remedy. It is Pulumi's RunError, which `pulumi up` prints as
+ * its message alone, not as "unhandled exception" with the program's source and a stack.
+ */
+export class LookupError extends pulumi.RunError {
   override readonly name = "LookupError";
   constructor(message: string) {
     super(message);
@@ -93,29 +97,22 @@ export class LookupError extends Error {
   }
 }
 
-/** The same configuration the resources read, in the program's process. */
+/** The same configuration the resources read (resolveAccount), from the program's stack config. */
 function client(options: LookupOptions): VpsOrgClient {
-  const config = new pulumi.Config("vpsorg");
-  const name = accountName(options.account);
-  if (!name) {
-    return new VpsOrgClient({
-      token: options.apiToken ?? config.get("apiToken"),
-      baseUrl: options.apiUrl ?? config.get("apiUrl"),
-    });
-  }
-  const accounts = config.getObject<Record<string, { apiToken?: string; apiUrl?: string }>>("accounts") ?? {};
-  const suffix = name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
-  const token = options.apiToken ?? accounts[name]?.apiToken ?? process.env[`VPS_API_TOKEN_${suffix}`];
+  const stackConfig = {
+    get: (key: string) => {
+      const [namespace, name] = key.split(":");
+      return new pulumi.Config(namespace).get(name);
+    },
+  };
+  const account = accountName(options.account);
+  const resolved = resolveAccount(readSettings(stackConfig), account);
+  const token = options.apiToken ?? resolved.token;
   if (!token) {
-    throw new LookupError(
-      `No VPS.org API token for account "${name}": run \`pulumi config set --secret --path ` +
-        `vpsorg:accounts.${name}.apiToken <token>\` or set the VPS_API_TOKEN_${suffix} environment variable.`,
-    );
+    const which = account ? ` for account "${account}"` : "";
+    throw new LookupError(`No VPS.org API token${which}: ${resolved.source.howToSet}.`);
   }
-  return new VpsOrgClient({
-    token,
-    baseUrl: options.apiUrl ?? accounts[name]?.apiUrl ?? process.env[`VPS_API_URL_${suffix}`] ?? config.get("apiUrl"),
-  });
+  return new VpsOrgClient({ token, baseUrl: options.apiUrl ?? resolved.baseUrl });
 }
 
 /** Unknown keys (a typo such as `serverID`) are rejected before any request. */

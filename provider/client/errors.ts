@@ -113,6 +113,12 @@ export class WaitTimeoutError extends Error {
 /** A job or a restore ended in a state other than the one waited for. */
 export class JobFailedError extends Error {
   override readonly name = "JobFailedError";
+  /** The status it ended in; undefined when the object or server is gone. */
+  readonly status: string | undefined;
+  constructor(message: string, status?: string) {
+    super(message);
+    this.status = status;
+  }
 }
 
 export function errorForStatus(
@@ -137,6 +143,18 @@ export function isRetryable(error: unknown): boolean {
     error instanceof RateLimitError ||
     error instanceof ServerError ||
     error instanceof ApiConnectionError ||
+    error instanceof UnexpectedResponseError
+  );
+}
+
+/**
+ * Whether a request that failed with this error may still have taken effect (its answer was lost,
+ * or the server failed after acting): a create or restore must then be reconciled, never re-sent.
+ */
+export function mayHaveActed(error: unknown): boolean {
+  return (
+    (error instanceof ApiConnectionError && error.mayHaveReachedServer) ||
+    error instanceof ServerError ||
     error instanceof UnexpectedResponseError
   );
 }

@@ -14,6 +14,14 @@ import {
   type RequestInfo,
   UnexpectedResponseError,
 } from "./errors";
+import {
+  normalizeRateLimit,
+  type RateLimiter,
+  type RateLimitSettings,
+  rateLimiterFor,
+  rateLimitFromEnv,
+  type RequestPriority,
+} from "./limiter";
 import { type Logger, makeRedactor, stderrLogger } from "./redact";
 import { describeErrorBody, pageSchema } from "./schemas";
 
@@ -22,18 +30,39 @@ export interface HttpOptions {
   token?: string | null;
   /** Base URL; defaults to VPS_API_URL, then https://admin.vps.org/api/v1. */
   baseUrl?: string | null;
-  /** Per-request timeout (default 30 s). */
+  /** Per-request timeout (default 30 s, at most 10 minutes). */
   timeoutMs?: number;
-  /** Retries after the first try for GET and DELETE (default 4). */
+  /** Retries after the first try for GET and DELETE, 429s aside (default 4, at most 100). */
   maxRetries?: number;
-  /** First backoff step (default 500 ms); doubles each retry, with full jitter. */
+  /** First backoff step (default 500 ms); doubles each retry, with jitter. */
   retryBaseDelayMs?: number;
-  /** Cap for a backoff step and for an honoured Retry-After (default 30 s). */
+  /** Cap for a backoff step and for an honoured Retry-After (default 30 s, at most 10 minutes). */
   maxRetryDelayMs?: number;
+  /**
+   * How long a request keeps retrying 429 answers, any method, counted from its first 429
+   * (default VPSORG_RATE_LIMIT_BUDGET_MS, else 10 minutes; at most 24 hours). A create behind a busy
+   * limiter must not fail while the API only asks it to wait.
+   */
+  rateLimitRetryBudgetMs?: number;
+  /** The account's client-side rate limit (see limiter.ts); `false` turns it off. Env: VPSORG_RATE_LIMIT_*. */
+  rateLimit?: Partial<RateLimitSettings> | false;
+  /**
+   * Receives the lines a user should always see, token masked: one per retry after a request's first
+   * retry, so that a long pause is explained. Default: the logger's "warn" when one is given, else stderr.
+   */
+  notify?: (line: string) => void;
   /** Items asked for per page when the server pages (default 100, the vendor's maximum). */
   pageSize?: number;
   /** Receives log lines with every secret masked; defaults to stderr when VPSORG_LOG is set. */
   logger?: Logger;
+}
+
+/** Options of a list call. */
+export interface ListOptions {
+  /** Called once per page read: lets the poller learn what a list costs in requests. */
+  onPage?: () => void;
+  /** "high": the list serves many callers (a poll tick, coalesced reads); it goes first behind a busy limiter. */
+  priority?: RequestPriority;
 }
 
 type Method = "GET" | "POST" | "DELETE";
@@ -48,9 +77,18 @@ interface SendOptions {
    * for POSTs that create or restore: sending one twice could create two objects.
    */
   retry: "safe" | "unsent-only";
+  /** Place in the account's rate limiter queue (default "normal"). */
+  priority?: RequestPriority;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const TEN_MINUTES_MS = 10 * 60_000;
+const DAY_MS = 24 * 3_600_000;
+/** Clamps an option into its documented range; a missing or non-numeric value takes the default. */
+function bounded(value: number | undefined, lo: number, hi: number, fallback: number): number {
+  return value === undefined || !Number.isFinite(value) ? fallback : Math.min(hi, Math.max(lo, value));
+}
 
 export class HttpClient {
   readonly baseUrl: string;
@@ -64,19 +102,41 @@ export class HttpClient {
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
   readonly #pageSize: number;
+  readonly #rateLimitBudgetMs: number;
+  readonly #limiter: RateLimiter;
+  readonly #notify: (line: string) => void;
 
   constructor(options: HttpOptions = {}) {
     const { token, baseUrl } = resolveConnection({ token: options.token, baseUrl: options.baseUrl });
     this.baseUrl = baseUrl;
     this.tokenFingerprint = createHash("sha256").update(token).digest("hex").slice(0, 16);
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#maxRetries = options.maxRetries ?? 4;
-    this.#baseDelayMs = options.retryBaseDelayMs ?? 500;
-    this.#maxDelayMs = options.maxRetryDelayMs ?? 30_000;
-    this.#pageSize = options.pageSize ?? 100;
+    // Every delay is bounded: a timer above 2^31-1 ms would fire at once.
+    this.#timeoutMs = bounded(options.timeoutMs, 1, TEN_MINUTES_MS, 30_000);
+    this.#maxRetries = Math.round(bounded(options.maxRetries, 0, 100, 4));
+    this.#maxDelayMs = bounded(options.maxRetryDelayMs, 0, TEN_MINUTES_MS, 30_000);
+    this.#baseDelayMs = bounded(options.retryBaseDelayMs, 0, this.#maxDelayMs, Math.min(500, this.#maxDelayMs));
+    this.#pageSize = Math.round(bounded(options.pageSize, 1, 100, 100));
+    const budgetFromEnv = Number(process.env.VPSORG_RATE_LIMIT_BUDGET_MS || Number.NaN);
+    this.#rateLimitBudgetMs = bounded(
+      options.rateLimitRetryBudgetMs ?? (Number.isFinite(budgetFromEnv) ? budgetFromEnv : undefined),
+      0,
+      DAY_MS,
+      TEN_MINUTES_MS,
+    );
+    const limits =
+      options.rateLimit === false
+        ? { enabled: false }
+        : normalizeRateLimit({ ...rateLimitFromEnv(), ...options.rateLimit });
+    this.#limiter = rateLimiterFor(`${baseUrl}\n${this.tokenFingerprint}`, limits);
     this.#redact = makeRedactor(token);
     const sink = options.logger ?? stderrLogger();
     this.#log = sink ? (level, message) => sink(level, this.#redact(message)) : () => {};
+    const notify =
+      options.notify ??
+      (options.logger
+        ? (line: string) => options.logger?.("warn", line)
+        : (line: string) => void process.stderr.write(`${line}\n`));
+    this.#notify = (line) => notify(this.#redact(line));
     this.#axios = axios.create({
       baseURL: baseUrl,
       timeout: this.#timeoutMs,
@@ -98,16 +158,24 @@ export class HttpClient {
   }
 
   /** Reads a whole list, following `next` links or `page` numbers until every item is read. */
-  async list<T extends z.ZodType>(path: string, item: T, query: Query = {}): Promise<z.infer<T>[]> {
+  async list<T extends z.ZodType>(
+    path: string,
+    item: T,
+    query: Query = {},
+    options: ListOptions = {},
+  ): Promise<z.infer<T>[]> {
     const schema = pageSchema(item);
     const items: z.infer<T>[] = [];
     const seen = new Set<string>();
     let pagePath = path;
     let pageQuery: Query = { ...query, page_size: this.#pageSize };
     for (let page = 1; page <= 10_000; page++) {
-      const body = (await this.request("GET", pagePath, schema, { query: pageQuery, retry: "safe" })) as z.infer<
-        ReturnType<typeof pageSchema<T>>
-      >;
+      const body = (await this.request("GET", pagePath, schema, {
+        query: pageQuery,
+        retry: "safe",
+        priority: options.priority,
+      })) as z.infer<ReturnType<typeof pageSchema<T>>>;
+      options.onPage?.();
       let added = 0;
       for (const entry of body.results as z.infer<T>[]) {
         const key = String((entry as { id?: unknown }).id ?? JSON.stringify(entry));
@@ -131,20 +199,43 @@ export class HttpClient {
     return items;
   }
 
-  /** Runs one try (send and validate) until it succeeds or the retry policy says stop. */
+  /** The account's limiter (shared by every client of the same URL and token in the process). */
+  get rateLimiter(): RateLimiter {
+    return this.#limiter;
+  }
+
+  /**
+   * Runs one try (send and validate) until it succeeds or the retry policy says stop. 429s are
+   * retried for any method (the server did nothing) while the time since the first 429 stays within
+   * the budget; other retryable failures count against maxRetries.
+   */
   async #withRetries<R>(method: Method, path: string, options: SendOptions, once: (info: RequestInfo) => Promise<R>) {
     const info: RequestInfo = { method, path: withQuery(path, options.query) };
-    for (let attempt = 0; ; attempt++) {
+    let failures = 0;
+    let rateLimits = 0;
+    let firstRateLimitAt: number | undefined;
+    for (let retry = 1; ; retry++) {
       try {
         return await once(info);
       } catch (error) {
-        const retryable =
-          options.retry === "safe"
-            ? isRetryable(error)
-            : error instanceof RateLimitError || (error instanceof ApiConnectionError && !error.mayHaveReachedServer);
-        if (!retryable || attempt >= this.#maxRetries) throw error;
-        const delay = this.#delayFor(attempt, error);
-        this.#log("info", `retrying ${info.method} ${info.path} in ${delay} ms after: ${(error as Error).message}`);
+        let delay: number;
+        if (error instanceof RateLimitError) {
+          firstRateLimitAt ??= Date.now();
+          delay = this.#delayFor(rateLimits++, error);
+          if (Date.now() + delay - firstRateLimitAt > this.#rateLimitBudgetMs) throw error;
+        } else {
+          const retryable =
+            options.retry === "safe"
+              ? isRetryable(error)
+              : error instanceof ApiConnectionError && !error.mayHaveReachedServer;
+          if (!retryable || failures >= this.#maxRetries) throw error;
+          delay = this.#delayFor(failures++, error);
+        }
+        const reason = (error as Error).message;
+        this.#log("info", `retrying ${info.method} ${info.path} in ${delay} ms after: ${reason}`);
+        // The first retry is routine; from the second on, a user may be left waiting: say why.
+        if (retry >= 2)
+          this.#notify(`vpsorg: retry ${retry} of ${info.method} ${info.path} in ${seconds(delay)}: ${reason}`);
         await sleep(delay);
       }
     }
@@ -154,6 +245,7 @@ export class HttpClient {
     const started = Date.now();
     this.#log("debug", `-> ${info.method} ${info.path}`);
     let response: AxiosResponse<string>;
+    const release = await this.#limiter.acquire(options.priority);
     try {
       response = await this.#axios.request<string>({
         method,
@@ -164,19 +256,26 @@ export class HttpClient {
     } catch (error) {
       // Never rethrow or wrap the axios error: its config holds the Authorization header.
       throw this.#connectionError(error, info);
+    } finally {
+      release();
     }
     const requestId = headerOf(response, "x-request-id");
     this.#log("debug", `<- ${response.status} ${info.method} ${info.path} (${Date.now() - started} ms)`);
-    if (response.status >= 200 && response.status < 300) return response;
+    if (response.status >= 200 && response.status < 300) {
+      this.#limiter.onAccepted();
+      return response;
+    }
     const { message, fieldErrors } = describeErrorBody(tryJson(response.data) ?? response.data);
     const error = errorForStatus(response.status, this.#redact(message), info, {
       requestId,
       fieldErrors,
     });
     if (response.status === 429) {
-      (error as RateLimitError & { retryAfterMs?: number }).retryAfterMs = parseRetryAfter(
-        headerOf(response, "retry-after"),
-      );
+      const retryAfterMs = parseRetryAfter(headerOf(response, "retry-after"));
+      (error as RateLimitError & { retryAfterMs?: number }).retryAfterMs = retryAfterMs;
+      this.#limiter.onRateLimited(retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, this.#maxDelayMs));
+    } else {
+      this.#limiter.onAccepted();
     }
     throw error;
   }
@@ -225,6 +324,10 @@ export class HttpClient {
     }
     return target.pathname.slice(base.pathname.length - 1) + target.search;
   }
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
 function withQuery(path: string, query?: Query): string {

@@ -3,21 +3,23 @@
 // by the restore resources (which wait themselves, so that a timed-out wait is not a new restore).
 // It composes the client and the waiting code, so it lives above both.
 import type { VpsOrgClient } from "../client/client";
-import {
-  ApiConnectionError,
-  BadRequestError,
-  JobFailedError,
-  NotFoundError,
-  RestoreRejectedError,
-  ServerError,
-  UnexpectedResponseError,
-} from "../client/errors";
+import { BadRequestError, JobFailedError, mayHaveActed, NotFoundError, RestoreRejectedError } from "../client/errors";
 import type { Backup, Id, RestoreResponse, Snapshot } from "../client/schemas";
 import { waitForBackup, waitForRestore, waitForSnapshot } from "../wait/jobs";
+import { askPatiently } from "../wait/patience";
 
 /** The message recorded for a restore that an earlier, interrupted run had started. */
 export const ADOPTED =
-  "The server was already restoring: the restore an earlier run started (its provider host stopped) is awaited, not started again.";
+  "The server was already restoring, taken as the restore an earlier run of this resource started before its " +
+  "provider host stopped: it was awaited, not started again (VPS.org does not say which source it restores).";
+
+/** Servers a restore of this process started or adopted and has not seen finish: never adopted twice. */
+const restoringHere = new Set<string>();
+
+/** The wait for a restore of this server ended (either way). */
+export function restoreEnded(serverId: Id): void {
+  restoringHere.delete(String(serverId));
+}
 
 export const DEFAULT_RESTORE_TIMEOUT_MS = 30 * 60_000;
 export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 30 * 60_000;
@@ -133,7 +135,9 @@ export async function restoreFromBackup(
 async function finish(client: VpsOrgClient, started: StartedRestore, options: RestoreOptions): Promise<RestoreResult> {
   if (!options.wait) return { ...started, finishedAt: null };
   const timeoutMs = (typeof options.wait === "object" && options.wait.timeoutMs) || DEFAULT_RESTORE_TIMEOUT_MS;
-  const server = await waitForRestore(client, started.server.id, { timeoutMs });
+  const server = await waitForRestore(client, started.server.id, { timeoutMs }).finally(() =>
+    restoreEnded(started.server.id),
+  );
   return {
     ...started,
     server: { id: server.id, name: server.name ?? started.server.name, status: server.status },
@@ -144,7 +148,10 @@ async function finish(client: VpsOrgClient, started: StartedRestore, options: Re
 async function readySource<T extends Snapshot | Backup>(kind: string, source: T, wait: () => Promise<T>): Promise<T> {
   if (source.status === "completed") return source;
   if (source.status !== "in_progress") {
-    throw new JobFailedError(`cannot restore from ${kind} ${source.id}: its status is "${source.status}".`);
+    throw new JobFailedError(
+      `cannot restore from ${kind} ${source.id}: its status is "${source.status}".`,
+      source.status,
+    );
   }
   return await wait();
 }
@@ -161,36 +168,48 @@ async function rejectionExplained(
   start: () => Promise<RestoreResponse>,
 ): Promise<RestoreResponse> {
   try {
-    return await start();
+    const response = await start();
+    restoringHere.add(String(serverId));
+    return response;
   } catch (error) {
-    const ambiguous =
-      (error instanceof ApiConnectionError && error.mayHaveReachedServer) ||
-      error instanceof ServerError ||
-      error instanceof UnexpectedResponseError;
-    if (ambiguous) {
-      const server = await client.servers.get(serverId).catch(() => undefined);
-      if (server?.status === "restoring") return { server: { id: server.id, name: server.name, status: "restoring" } };
-      // Say whether it started, so the person knows that running again is safe (and does not restore twice).
-      throw new RestoreRejectedError(
-        server
-          ? `${(error as Error).message}. Server ${serverId} is "${server.status}", so the restore did not start and ` +
-              `nothing is recorded: run \`pulumi up\` again to start it.`
-          : `${(error as Error).message}. Whether the restore of server ${serverId} started could not be read; if the ` +
-              `server is restoring when \`pulumi up\` runs again, that restore is awaited, not started a second time.`,
-      );
-    }
+    if (mayHaveActed(error)) return await settleLostAnswer(client, serverId, error as Error);
     if (error instanceof NotFoundError) {
       throw new RestoreRejectedError(`the restore source was not found: ${error.serverMessage || error.message}`);
     }
     if (!(error instanceof BadRequestError)) throw error;
     const server = await client.servers.get(serverId).catch(() => undefined);
-    if (adoptRunning && server?.status === "restoring") {
+    if (adoptRunning && server?.status === "restoring" && !restoringHere.has(String(serverId))) {
+      restoringHere.add(String(serverId));
       return { server: { id: server.id, name: server.name, status: "restoring" }, message: ADOPTED };
     }
     const state = server ? `its status is "${server.status}"` : "its status could not be read";
+    const busyHere = restoringHere.has(String(serverId)) ? " (another restore of this stack is restoring it)" : "";
     throw new RestoreRejectedError(
-      `server ${serverId}${server?.name ? ` (${server.name})` : ""} cannot be restored now: ${state}. ` +
+      `server ${serverId}${server?.name ? ` (${server.name})` : ""} cannot be restored now: ${state}${busyHere}. ` +
         `The API said: ${error.serverMessage || "bad request"}. Wait until the server is active, then run again.`,
     );
   }
+}
+
+/**
+ * The answer to a restore POST was lost: the server says whether it started (`restoring`). It is
+ * asked patiently, through an API that may be down for a while; the POST is never sent again.
+ */
+async function settleLostAnswer(client: VpsOrgClient, serverId: Id, postError: Error): Promise<RestoreResponse> {
+  const server = await askPatiently(() => client.servers.get(serverId), {
+    giveUp: (error) =>
+      new RestoreRejectedError(
+        `The answer to the restore of server ${serverId} was lost (${postError.message}) and VPS.org could not be ` +
+          `asked whether it started (${error.message}). A restore may be running: check the server's status in the ` +
+          `VPS.org panel before running \`pulumi up\` again (while it is "restoring", the next \`up\` waits for it).`,
+      ),
+  });
+  if (server.status === "restoring") {
+    restoringHere.add(String(serverId));
+    return { server: { id: server.id, name: server.name, status: "restoring" } };
+  }
+  throw new RestoreRejectedError(
+    `VPS.org did not answer the restore of server ${serverId} (${postError.message}), and the server is ` +
+      `"${server.status}", not restoring: no restore started. Run \`pulumi up\` again.`,
+  );
 }

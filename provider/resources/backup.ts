@@ -5,6 +5,7 @@ import { sameText } from "./common";
 import { backupFields } from "./fields";
 import { withoutMarker } from "./identity";
 import { accountInput, durationInput, idInput, optionalText } from "./inputs";
+import { listOnServer } from "../wait/reads";
 import { jobResource } from "./job-resource";
 
 export const backupResource = jobResource<Backup>({
@@ -23,7 +24,8 @@ export const backupResource = jobResource<Backup>({
   defaultTimeoutMs: 60 * 60_000,
   checkMore: (_olds, news) => ({ ...news }),
   post: (client, inputs, description) => client.backups.create({ serverId: Number(inputs.serverId), description }),
-  list: (client, serverId) => client.backups.list({ serverId }),
+  // Coalesced: a refresh of many resources, or many creates looking first, share one list.
+  list: (client, serverId) => listOnServer(client, "backup", serverId),
   remove: (client, id) => client.backups.delete(id),
   countsTowardLimit: (item) => item.backup_type === "manual",
   adoptProblem(item, inputs) {

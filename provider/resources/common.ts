@@ -127,5 +127,8 @@ export class ResourceInitError extends Error {
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const isUnknown = (value: unknown) => value === UNKNOWN;
 
-/** Undefined, null and "" are one thing to the API (no description). */
-export const sameText = (a: unknown, b: unknown) => (a ?? "") === (b ?? "");
+/**
+ * Undefined, null and "" are one thing to the API (no description); so are texts that differ only in
+ * surrounding white space, which the marker's separator swallows.
+ */
+export const sameText = (a: unknown, b: unknown) => String(a ?? "").trim() === String(b ?? "").trim();

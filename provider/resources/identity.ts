@@ -21,9 +21,14 @@ export function stableToken(parts: unknown[], length: number): string {
   return [...digest.subarray(0, length)].map((byte) => ALPHABET[byte % ALPHABET.length]).join("");
 }
 
-/** What names this resource across processes: its URN, or, in states written before 0.2, its name. */
+/**
+ * What names this resource across processes: its URN (stack, project, parents, type, name) and the
+ * Pulumi organization, since two organizations may hold stacks of the same name. Inputs made without
+ * the sdk classes (no `__urn`) fall back to the resource's name.
+ */
 export function resourceIdentity(inputs: Props): string {
-  if (typeof inputs.__urn === "string" && inputs.__urn !== "") return inputs.__urn;
+  const org = typeof inputs.__org === "string" && inputs.__org !== "" ? `${inputs.__org}/` : "";
+  if (typeof inputs.__urn === "string" && inputs.__urn !== "") return `${org}${inputs.__urn}`;
   return `name:${String(inputs.__resourceName ?? "")}`;
 }
 

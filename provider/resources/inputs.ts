@@ -79,6 +79,28 @@ export const durationInput = (property: string) =>
  * this package's `__resourceName`) are not the user's; values not known until `up` are not judged.
  */
 export function checkInputs(schema: z.ZodObject, news: Record<string, unknown>): CheckFailure[] {
+  return [...checkOwn(schema, news), ...checkCreateTimeout(news)];
+}
+
+/** Pulumi's `customTimeouts.create`, which the sdk classes pass on as `__createTimeout`. */
+const createTimeout = durationInput("customTimeouts.create");
+function checkCreateTimeout(news: Record<string, unknown>): CheckFailure[] {
+  const value = news.__createTimeout;
+  if (value === undefined || value === null || isUnknown(value)) return [];
+  const result = createTimeout.safeParse(value);
+  return result.success ? [] : [{ property: "customTimeouts.create", reason: result.error.issues[0].message }];
+}
+
+/** How long to wait: `waitTimeout`, else the resource option `customTimeouts.create`, else the default. */
+export function waitTimeoutOf(props: Record<string, unknown>, defaultMs: number): number {
+  for (const value of [props.waitTimeout, props.__createTimeout]) {
+    const ms = typeof value === "string" ? parseDuration(value) : undefined;
+    if (ms !== undefined) return Math.min(ms, MAX_DURATION_MS);
+  }
+  return defaultMs;
+}
+
+function checkOwn(schema: z.ZodObject, news: Record<string, unknown>): CheckFailure[] {
   const pending = new Set(Object.keys(news).filter((key) => isUnknown(news[key])));
   const own = Object.fromEntries(
     Object.entries(news).filter(([key, value]) => !key.startsWith("__") && !pending.has(key) && value !== undefined),

@@ -4,9 +4,10 @@
 // second one. A POST is never sent twice: if its answer is lost, the list is read again (patiently,
 // through an API that may be down for a while) until it says whether the object was made.
 import type { VpsOrgClient } from "../client/client";
-import { ApiConnectionError, isRetryable, NotFoundError, ServerError, UnexpectedResponseError } from "../client/errors";
+import { mayHaveActed, NotFoundError } from "../client/errors";
 import type { Backup, Snapshot } from "../client/schemas";
-import { claim, isOwned } from "./claims";
+import { askPatiently } from "../wait/patience";
+import { claim, isOwned, noteAdoptedByMarker } from "./claims";
 import { markerOf } from "./identity";
 import { progressLine } from "./messages";
 
@@ -20,23 +21,6 @@ export interface CreateSpec<T extends Job> {
   remove(client: VpsOrgClient, id: T["id"]): Promise<void>;
 }
 
-/** How long a lost answer is reconciled before giving up (env VPSORG_RECONCILE_MS, at most 1 hour). */
-export function reconcileBudgetMs(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.VPSORG_RECONCILE_MS);
-  return env.VPSORG_RECONCILE_MS && Number.isFinite(n) && n >= 0 ? Math.min(n, 3_600_000) : 120_000;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The answer may have been lost after VPS.org acted: the object may exist. */
-export function isAmbiguous(error: unknown): boolean {
-  return (
-    (error instanceof ApiConnectionError && error.mayHaveReachedServer) ||
-    error instanceof ServerError ||
-    error instanceof UnexpectedResponseError
-  );
-}
-
 /**
  * The object of ours among `items`: it carries `key` and no resource holds it. A failed one is our
  * leftover (its run died before it could delete it) and is deleted, since it holds one of the
@@ -47,13 +31,17 @@ export async function takeMine<T extends Job>(
   spec: CreateSpec<T>,
   items: T[],
   key: string,
+  generation: string,
 ): Promise<T | undefined> {
-  const mine = items.filter((item) => markerOf(item.description) === key && !isOwned(spec.kind, item.id, item.created_at));
+  const mine = items.filter(
+    (item) => markerOf(item.description) === key && !isOwned(spec.kind, item.id, item.created_at),
+  );
   const byNewest = [...mine].sort((a, b) => Number(b.id) - Number(a.id) || 0);
   for (const item of byNewest) {
     if (item.status === "in_progress" || item.status === "completed") {
       if (claim(spec.kind, item.id, item.created_at)) {
         progressLine(`${spec.kind} ${item.id} (${item.status}) was started by an earlier run: adopting it.`);
+        noteAdoptedByMarker(spec.kind, item.id, generation);
         return item;
       }
     } else if (claim(spec.kind, item.id, item.created_at)) {
@@ -71,16 +59,17 @@ export async function findOrPost<T extends Job>(
   spec: CreateSpec<T>,
   serverId: number,
   key: string,
+  generation: string,
 ): Promise<T> {
-  const adopted = await takeMine(client, spec, await spec.list(client, serverId), key);
+  const adopted = await takeMine(client, spec, await spec.list(client, serverId), key, generation);
   if (adopted) return adopted;
   try {
     const made = await spec.post(client);
     claim(spec.kind, made.id, made.created_at);
     return made;
   } catch (error) {
-    if (!isAmbiguous(error)) throw error;
-    return await reconcile(client, spec, serverId, key, error as Error);
+    if (!mayHaveActed(error)) throw error;
+    return await reconcile(client, spec, serverId, key, generation, error as Error);
   }
 }
 
@@ -89,32 +78,26 @@ async function reconcile<T extends Job>(
   spec: CreateSpec<T>,
   serverId: number,
   key: string,
+  generation: string,
   postError: Error,
 ): Promise<T> {
-  const deadline = Date.now() + reconcileBudgetMs();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const found = await takeMine(client, spec, await spec.list(client, serverId), key);
-      if (found) return found;
-      throw new Error(
-        `VPS.org did not answer the request to create a ${spec.kind} on server ${serverId} (${postError.message}), ` +
-          `and none was made: nothing is left behind. Run \`pulumi up\` again.`,
-      );
-    } catch (error) {
-      if (!isRetryable(error)) throw error;
-      const delay = Math.min(10_000, 1_000 * 2 ** attempt);
-      if (Date.now() + delay > deadline) {
-        throw new Error(
-          `The answer to creating a ${spec.kind} on server ${serverId} was lost (${postError.message}), and VPS.org ` +
-            `could not be asked whether it was made (${(error as Error).message}). A ${spec.kind} may exist: the next ` +
-            `\`pulumi up\` finds it by its marker [pulumi:${key}] and adopts it, so nothing is made twice.`,
-        );
-      }
+  const look = async () => takeMine(client, spec, await spec.list(client, serverId), key, generation);
+  const found = await askPatiently(look, {
+    onRetry: (error, delayMs) =>
       progressLine(
         `the answer to creating a ${spec.kind} on server ${serverId} was lost; asking VPS.org again in ` +
-          `${Math.round(delay / 1000)} s (${(error as Error).message})`,
-      );
-      await sleep(delay);
-    }
-  }
+          `${Math.round(delayMs / 1000)} s (${error.message})`,
+      ),
+    giveUp: (error) =>
+      new Error(
+        `The answer to creating a ${spec.kind} on server ${serverId} was lost (${postError.message}), and VPS.org ` +
+          `could not be asked whether it was made (${error.message}). A ${spec.kind} may exist: the next ` +
+          `\`pulumi up\` finds it by its marker [pulumi:${key}] and adopts it, so nothing is made twice.`,
+      ),
+  });
+  if (found) return found;
+  throw new Error(
+    `VPS.org did not answer the request to create a ${spec.kind} on server ${serverId} (${postError.message}), ` +
+      `and none was made: nothing is left behind. Run \`pulumi up\` again.`,
+  );
 }

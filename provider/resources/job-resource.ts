@@ -5,11 +5,13 @@ import { BadRequestError, JobFailedError, NotFoundError, WaitTimeoutError } from
 import type { Backup, Snapshot } from "../client/schemas";
 import { type JobKind, waitForJob } from "../wait/jobs";
 import type { z } from "zod";
-import { noteOwned } from "./claims";
+import { randomUUID } from "node:crypto";
+import { heldByReplacement, noteOwned } from "./claims";
 import { clientFor, isUnknown, type ProviderSettings, ResourceInitError, sameText } from "./common";
 import { ownerKey, withMarker } from "./identity";
-import { checkInputs, parseDuration } from "./inputs";
+import { checkInputs, waitTimeoutOf } from "./inputs";
 import { findOrPost } from "./job-create";
+import { progressLine } from "./messages";
 
 type Job = Snapshot | Backup;
 export type Props = Record<string, unknown>;
@@ -40,12 +42,16 @@ export interface JobSpec<T extends Job> {
 
 export function jobResource<T extends Job>(spec: JobSpec<T>) {
   const noun = spec.kind;
-  const timeoutOf = (props: Props) =>
-    (typeof props.waitTimeout === "string" && parseDuration(props.waitTimeout)) || spec.defaultTimeoutMs;
+  const timeoutOf = (props: Props) => waitTimeoutOf(props, spec.defaultTimeoutMs);
   const record = (inputs: Props, item: T): Props => ({ ...inputs, ...spec.outputs(item) });
+  /** The outputs of a create carry its generation; later records keep the one they had. */
+  const keep = (olds: Props, outs: Props): Props => ({ ...outs, __generation: olds.__generation ?? null });
 
-  /** Waits for the object; any failure once it exists still records it, so nothing is orphaned. */
-  async function waitAndRecord(client: VpsOrgClient, inputs: Props, item: T) {
+  /**
+   * Waits for the object; any failure once it exists still records it, so nothing is orphaned.
+   * `recorded`: the state already holds the object (an update resuming a wait).
+   */
+  async function waitAndRecord(client: VpsOrgClient, inputs: Props, item: T, { recorded = false } = {}) {
     const id = String(item.id);
     try {
       const done = (await waitForJob(client, noun, Number(inputs.serverId), item.id, {
@@ -53,16 +59,21 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
       })) as T;
       return { id, outs: record(inputs, done) };
     } catch (error) {
-      if (error instanceof JobFailedError && !/no longer exists/.test(error.message)) {
+      if (error instanceof JobFailedError && error.status !== undefined) {
         const removed = await spec.remove(client, item.id).then(
           () => true,
           (e) => e instanceof NotFoundError,
         );
-        if (removed) throw new Error(`${error.message} The failed ${noun} was deleted; nothing was recorded.`);
+        const failed = record(inputs, { ...item, status: "failed" });
+        if (removed && !recorded) {
+          throw new Error(`${error.message} The failed ${noun} was deleted; nothing was recorded.`);
+        }
+        // The state holds it (or it is still there): recorded as failed, the next `up` replaces it.
         throw new ResourceInitError(
-          `${error.message} It could not be deleted yet; the next \`pulumi up\` replaces it.`,
+          `${error.message} ${removed ? `The failed ${noun} was deleted` : "It could not be deleted yet"}; ` +
+            `the next \`pulumi up\` makes a new one.`,
           id,
-          record(inputs, { ...item, status: "failed" }),
+          failed,
         );
       }
       const hint =
@@ -90,7 +101,7 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
   }
 
   /** This resource's object: one adopted by its marker, or a new one posted exactly once. */
-  async function createOnce(client: VpsOrgClient, inputs: Props): Promise<T> {
+  async function createOnce(client: VpsOrgClient, inputs: Props, generation: string): Promise<T> {
     const serverId = Number(inputs.serverId);
     const key = ownerKey(inputs, [noun, ...spec.identityKeys.map((k) => inputs[k])]);
     const createSpec = {
@@ -100,7 +111,7 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
       post: (c: VpsOrgClient) => spec.post(c, inputs, withMarker(inputs.description, key)),
     };
     try {
-      return await findOrPost(client, createSpec, serverId, key);
+      return await findOrPost(client, createSpec, serverId, key, generation);
     } catch (error) {
       if (error instanceof BadRequestError) throw await explainRefusal(client, inputs, error);
       throw error;
@@ -138,9 +149,11 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
       return { changes, replaces, deleteBeforeReplace: false };
     },
 
-    async create(inputs: Props, settings: ProviderSettings | undefined) {
-      const client = clientFor(settings, inputs.account);
-      const item = inputs.adoptId != null ? await adopt(client, inputs) : await createOnce(client, inputs);
+    async create(news: Props, settings: ProviderSettings | undefined) {
+      const client = clientFor(settings, news.account);
+      const generation = randomUUID();
+      const inputs = { ...news, __generation: generation };
+      const item = news.adoptId != null ? await adopt(client, inputs) : await createOnce(client, inputs, generation);
       return await waitAndRecord(client, inputs, item);
     },
 
@@ -162,13 +175,21 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
           `${noun} ${id} of server ${news.serverId} no longer exists; run \`pulumi refresh\` to drop it.`,
         );
       }
-      if (item.status === "completed") return { outs: record(news, item) };
-      const { outs } = await waitAndRecord(client, news, item);
+      if (item.status === "completed") return { outs: keep(olds, record(news, item)) };
+      const { outs } = await waitAndRecord(client, keep(olds, news), item, { recorded: true });
       return { outs };
     },
 
     async delete(id: string, props: Props, settings: ProviderSettings | undefined) {
       noteOwned(noun, id, props.createdAt);
+      if (heldByReplacement(noun, id, props.__generation)) {
+        // `pulumi up --replace` with unchanged inputs: the replacement adopted this very object.
+        progressLine(
+          `${noun} ${id} is kept: its replacement (same inputs) adopted it. Change an input, such as the ` +
+            `description, to take a new ${noun}.`,
+        );
+        return;
+      }
       const client = clientFor(settings, props.account);
       try {
         await spec.remove(client, id);

@@ -3,10 +3,10 @@
 // request) and never again while its inputs stay the same (diff says "no change"). A new
 // snapshotId/backupId or new triggers replace it, which restores again; deleting it does nothing.
 import type { VpsOrgClient } from "../client/client";
-import { JobFailedError, RestoreRejectedError } from "../client/errors";
+import { JobFailedError } from "../client/errors";
 import {
-  ADOPTED,
   type StartedRestore,
+  restoreEnded,
   type StartOptions,
   startBackupRestore,
   startSnapshotRestore,
@@ -14,17 +14,12 @@ import {
 import { waitForRestore } from "../wait/jobs";
 import { z } from "zod";
 import { clientFor, isUnknown, type ProviderSettings, ResourceInitError } from "./common";
-import { accountInput, checkInputs, durationInput, idInput, parseDuration } from "./inputs";
+import { progressLine } from "./messages";
+import { accountInput, checkInputs, durationInput, idInput, waitTimeoutOf } from "./inputs";
 
 type Props = Record<string, unknown>;
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000; // the vendor says a restore takes 5 to 15 minutes
-
-// Servers whose restore a create of this process started (or adopted) and still waits for. A restore
-// refused because the server is already `restoring` is adopted as the one a killed earlier run
-// started, but not when another resource of this run started it: two restore resources of one server
-// created at once would otherwise both record the one restore that ran, as if each had restored.
-const restoringHere = new Map<number, number>();
 
 interface RestoreSpec {
   /** The source inputs (ids) with their rules, and those whose change means "restore again". */
@@ -37,7 +32,14 @@ interface RestoreSpec {
 }
 
 function restoreResource(spec: RestoreSpec) {
-  const inputKeys = [...Object.keys(spec.sourceInputs), "acknowledgeDataLoss", "triggers", "waitTimeout", "account"];
+  const inputKeys = [
+    ...Object.keys(spec.sourceInputs),
+    "acknowledgeDataLoss",
+    "triggers",
+    "waitTimeout",
+    "account",
+    "__createTimeout",
+  ];
   const schemaFor = (news: Props) =>
     z.object({
       ...spec.sourceInputs,
@@ -50,8 +52,7 @@ function restoreResource(spec: RestoreSpec) {
       waitTimeout: durationInput("waitTimeout"),
       account: accountInput,
     });
-  const timeoutOf = (props: Props) =>
-    (typeof props.waitTimeout === "string" && parseDuration(props.waitTimeout)) || DEFAULT_TIMEOUT_MS;
+  const timeoutOf = (props: Props) => waitTimeoutOf(props, DEFAULT_TIMEOUT_MS);
   /** The recorded outputs without the recorded inputs, so that new inputs are not overwritten by old ones. */
   const outputsOf = (props: Props) =>
     Object.fromEntries(Object.entries(props).filter(([key]) => !inputKeys.includes(key) && key !== "__provider"));
@@ -60,19 +61,6 @@ function restoreResource(spec: RestoreSpec) {
     Array.isArray(a) || Array.isArray(b)
       ? JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
       : String(a ?? "") === String(b ?? "");
-
-  /** What a started restore records before its wait. */
-  const outsOf = (started: StartedRestore): Props => ({
-    serverId: Number(started.server.id),
-    serverName: started.server.name ?? null,
-    serverStatus: started.server.status,
-    message: started.message ?? null,
-    startedAt: started.startedAt,
-    outcome: "restoring",
-    failure: null,
-    finishedAt: null,
-    ...spec.sourceOutputs(started),
-  });
 
   /** Why a recorded restore failed, for every later `up` until its triggers change. */
   const failureOf = (serverId: unknown, serverName: unknown, status: unknown) =>
@@ -84,6 +72,7 @@ function restoreResource(spec: RestoreSpec) {
     const serverId = Number(outs.serverId ?? inputs.serverId); // backup restores take it as an input
     try {
       const server = await waitForRestore(client, serverId, { timeoutMs: timeoutOf(inputs) });
+      restoreEnded(serverId);
       return {
         id,
         outs: {
@@ -97,9 +86,14 @@ function restoreResource(spec: RestoreSpec) {
       };
     } catch (error) {
       if (error instanceof JobFailedError) {
-        // The server ended the restore badly: recorded as failed, never reported as a success later.
-        const status = /"([^"]+)"/.exec(error.message)?.[1] ?? "unknown";
-        const message = failureOf(serverId, outs.serverName, status);
+        // The server ended the restore badly (or is gone): recorded as failed, never a success later.
+        restoreEnded(serverId);
+        const status = error.status ?? "gone";
+        const message =
+          error.status === undefined
+            ? `${error.message} The restore cannot have succeeded; this resource stays failed. Remove it, or ` +
+              `change \`triggers\` to restore again.`
+            : failureOf(serverId, outs.serverName, status);
         throw new ResourceInitError(message, id, {
           ...inputs,
           ...outs,
@@ -135,21 +129,19 @@ function restoreResource(spec: RestoreSpec) {
     async create(inputs: Props, settings: ProviderSettings | undefined) {
       const client = clientFor(settings, inputs.account);
       const started = await spec.start(client, inputs, { sourceTimeoutMs: timeoutOf(inputs), adoptRunning: true });
-      const serverId = Number(started.server.id);
-      if (started.message === ADOPTED && (restoringHere.get(serverId) ?? 0) > 0) {
-        throw new RestoreRejectedError(
-          `server ${serverId}${started.server.name ? ` (${started.server.name})` : ""} is already being restored by ` +
-            `another resource of this stack in this run, and VPS.org runs one restore of a server at a time. This ` +
-            `restore was not started and nothing is recorded: the next \`pulumi up\` starts it once the server is ` +
-            `active again. If one restore is enough, remove one of the two resources.`,
-        );
-      }
-      restoringHere.set(serverId, (restoringHere.get(serverId) ?? 0) + 1);
-      try {
-        return await waitAndRecord(client, inputs, `${serverId}-${Date.parse(started.startedAt)}`, outsOf(started));
-      } finally {
-        restoringHere.set(serverId, (restoringHere.get(serverId) ?? 1) - 1);
-      }
+      const id = `${started.server.id}-${Date.parse(started.startedAt)}`;
+      const outs = {
+        serverId: Number(started.server.id),
+        serverName: started.server.name ?? null,
+        serverStatus: started.server.status,
+        message: started.message ?? null,
+        startedAt: started.startedAt,
+        outcome: "restoring",
+        failure: null,
+        finishedAt: null,
+        ...spec.sourceOutputs(started),
+      };
+      return await waitAndRecord(client, inputs, id, outs);
     },
 
     /** Refresh never restores and never asks the API: a restore is an event, not an object. */
@@ -164,14 +156,28 @@ function restoreResource(spec: RestoreSpec) {
         throw new ResourceInitError(message, id, { ...news, ...outputsOf(olds) });
       }
       if (olds.finishedAt != null) return { outs: { ...news, ...outputsOf(olds) } }; // only waitTimeout changed
-      const serverId = Number(olds.serverId);
-      restoringHere.set(serverId, (restoringHere.get(serverId) ?? 0) + 1); // resumed: never adopted by another
-      try {
-        const { outs } = await waitAndRecord(clientFor(settings, news.account), news, id, outputsOf(olds));
-        return { outs };
-      } finally {
-        restoringHere.set(serverId, (restoringHere.get(serverId) ?? 1) - 1);
+      const client = clientFor(settings, news.account);
+      const serverId = olds.serverId ?? news.serverId;
+      const server = await client.servers.get(Number(serverId));
+      if (server.status !== "restoring") {
+        // It ended while no `up` was watching: VPS.org does not say how, so it is not called a success.
+        progressLine(
+          `the restore of server ${serverId} ended while no \`pulumi up\` was watching; the server is ` +
+            `"${server.status}". VPS.org does not record whether the restore succeeded: check the server.`,
+        );
+        return {
+          outs: {
+            ...news,
+            ...outputsOf(olds),
+            serverName: server.name ?? olds.serverName ?? null,
+            serverStatus: server.status,
+            outcome: "unobserved",
+            finishedAt: new Date().toISOString(),
+          },
+        };
       }
+      const { outs } = await waitAndRecord(client, news, id, outputsOf(olds));
+      return { outs };
     },
 
     /** Removing a restore from the stack leaves the server as it is. */

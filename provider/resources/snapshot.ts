@@ -6,6 +6,7 @@ import { sameText } from "./common";
 import { snapshotFields } from "./fields";
 import { resourceIdentity, stableToken, withoutMarker } from "./identity";
 import { accountInput, durationInput, idInput, optionalText } from "./inputs";
+import { listOnServer } from "../wait/reads";
 import { jobResource, type Props } from "./job-resource";
 
 export const SNAPSHOT_NAME_RULE = /^[A-Za-z0-9_-]+$/;
@@ -83,7 +84,8 @@ export const snapshotResource = jobResource<Snapshot>({
 
   post: (client, inputs, description) =>
     client.snapshots.create({ serverId: Number(inputs.serverId), name: String(inputs.name), description }),
-  list: (client, serverId) => client.snapshots.list({ serverId }),
+  // Coalesced: a refresh of many resources, or many creates looking first, share one list.
+  list: (client, serverId) => listOnServer(client, "snapshot", serverId),
   remove: (client, id) => client.snapshots.delete(id),
   countsTowardLimit: () => true,
   adoptProblem(item, inputs) {

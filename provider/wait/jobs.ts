@@ -1,19 +1,32 @@
 // Waiting for a backup or snapshot job to finish, and for a server to come back from a restore.
-// All of it goes through the shared poller, so waiters on one server share its list requests.
+// All of it goes through the poller (poller.ts), so every wait of an account shares its lists.
 
 import type { VpsOrgClient } from "../client/client";
 import { JobFailedError, WaitTimeoutError } from "../client/errors";
 import type { Backup, Id, Server, Snapshot } from "../client/schemas";
-import { sharedPoller, type Verdict } from "./poller";
+import type { ListItem } from "./lists";
+import { type Poller, sharedPoller, type Verdict } from "./poller";
+import type { WaitProgress } from "./progress";
+
+export type { WaitProgress } from "./progress";
 
 /** Statuses that end a job badly. `failed` is this project's reading; the others are tolerated. */
 export const FAILED_JOB_STATUSES = new Set(["failed", "error", "errored", "cancelled", "canceled"]);
 
-/** A waited-for object is declared gone only after this many lists in a row without it. */
+/**
+ * A waited-for object is declared gone only after this many lists in a row without it: a page that
+ * shifted while it was read, or a list served by a lagging replica, must not end a wait.
+ */
 const MISSES_BEFORE_GONE = 3;
 
 export interface WaitOptions {
   timeoutMs: number;
+  /** Names the wait in progress lines (default: "snapshot 802 of server 12345"). */
+  label?: string;
+  /** Receives progress (about every 30 s of a long wait, and once at its end) instead of stderr. */
+  onProgress?: (progress: WaitProgress) => void;
+  /** The poller to wait in (default: the process's shared one). */
+  poller?: Poller;
 }
 
 export type JobKind = "snapshot" | "backup";
@@ -32,14 +45,12 @@ export function waitForJob(
   kind: JobKind,
   serverId: Id,
   id: Id,
-  { timeoutMs }: WaitOptions,
+  { timeoutMs, label, onProgress, poller = sharedPoller() }: WaitOptions,
 ): Promise<Snapshot | Backup> {
-  const fetch =
-    kind === "snapshot" ? () => client.snapshots.list({ serverId }) : () => client.backups.list({ serverId });
   let misses = 0;
-  let lastStatus = "unknown";
-  const judge = (items: Array<Snapshot | Backup>): Verdict<Snapshot | Backup> => {
-    const item = items.find((candidate) => String(candidate.id) === String(id));
+  let lastStatus = "not read yet";
+  const judge = (items: ListItem[]): Verdict<Snapshot | Backup> => {
+    const item = (items as Array<Snapshot | Backup>).find((candidate) => String(candidate.id) === String(id));
     if (!item) {
       misses++;
       if (misses < MISSES_BEFORE_GONE) return undefined;
@@ -49,12 +60,20 @@ export function waitForJob(
     lastStatus = item.status;
     if (item.status === "completed") return { done: item };
     if (FAILED_JOB_STATUSES.has(item.status)) {
-      return { fail: new JobFailedError(`${kind} ${id} of server ${serverId} ended with status "${item.status}".`) };
+      return {
+        fail: new JobFailedError(
+          `${kind} ${id} of server ${serverId} ended with status "${item.status}".`,
+          item.status,
+        ),
+      };
     }
     return undefined; // in_progress, or a status the docs do not name: keep waiting
   };
-  return sharedPoller().wait(`${client.accountKey}|${kind}s|server=${serverId}`, fetch, judge, {
+  return poller.watch(client, kind, serverId, judge, {
     timeoutMs,
+    label: label ?? `${kind} ${id} of server ${serverId}`,
+    status: () => lastStatus,
+    onProgress,
     onTimeout: () =>
       new WaitTimeoutError(
         `${kind} ${id} of server ${serverId} was still "${lastStatus}" after ${formatDuration(timeoutMs)}.`,
@@ -67,18 +86,36 @@ export function waitForJob(
  * stops the server before a restore and does not say whether it starts it again); any other
  * status is a failed restore.
  */
-export function waitForRestore(client: VpsOrgClient, serverId: Id, { timeoutMs }: WaitOptions): Promise<Server> {
+export function waitForRestore(
+  client: VpsOrgClient,
+  serverId: Id,
+  { timeoutMs, label, onProgress, poller = sharedPoller() }: WaitOptions,
+): Promise<Server> {
   let lastStatus = "restoring";
-  const judge = (servers: Server[]): Verdict<Server> => {
-    const server = servers.find((candidate) => String(candidate.id) === String(serverId));
-    if (!server) return { fail: new JobFailedError(`server ${serverId} no longer exists.`) };
+  let misses = 0;
+  const judge = (items: ListItem[]): Verdict<Server> => {
+    const server = (items as Server[])[0];
+    if (!server) {
+      misses++;
+      if (misses < MISSES_BEFORE_GONE) return undefined;
+      return { fail: new JobFailedError(`server ${serverId} no longer exists.`) };
+    }
+    misses = 0;
     lastStatus = server.status;
     if (server.status === "restoring") return undefined;
     if (server.status === "active" || server.status === "stopped") return { done: server };
-    return { fail: new JobFailedError(`the restore of server ${serverId} ended with the server "${server.status}".`) };
+    return {
+      fail: new JobFailedError(
+        `the restore of server ${serverId} ended with the server "${server.status}".`,
+        server.status,
+      ),
+    };
   };
-  return sharedPoller().wait(`${client.accountKey}|servers`, () => client.servers.list(), judge, {
+  return poller.watch(client, "server", serverId, judge, {
     timeoutMs,
+    label: label ?? `the restore of server ${serverId}`,
+    status: () => lastStatus,
+    onProgress,
     onTimeout: () =>
       new WaitTimeoutError(`server ${serverId} was still "${lastStatus}" after ${formatDuration(timeoutMs)}.`),
   });

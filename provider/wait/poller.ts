@@ -1,113 +1,368 @@
-// One poller per process. Every waiter that needs the same list (one server's snapshots, one
-// server's backups, the account's servers) joins the same channel, and a channel sends one list
-// request per tick for all of them, however many resources are waiting.
+// One poll per account serves every wait in the process. A wait joins its account's hub with the
+// list it needs (a server's snapshots or backups, or the servers); each tick of the hub reads, per
+// kind, whichever costs fewer requests (the account-wide pages or one list per server with
+// waiters, see lists.ts) and shows every waiter its own server's items.
+//
+// Schedule. A lone wait is checked at first-check, then every max interval (9, 19, 29 s ... by
+// default: StateChangeConf's moments from 19 s on, minus its early checks). With n waiters and a
+// tick costing c requests, the hub ticks every max * sqrt(c / n) (the interval that balances
+// requests against lag), never more often than one request per min interval on average, never
+// less often than the max interval unless the pages alone cost more than that. Every interval is
+// jittered (see #firstDelay and #next for how a lone wait keeps its phase). A waiter costs a deadline timer and a few objects; the hub has one timer.
+import type { VpsOrgClient } from "../client/client";
 import { isRetryable } from "../client/errors";
+import { type ListItem, type ListKind, type ListPlan, type ListResult, planLists, readLists } from "./lists";
+import { progressLine, type WaitProgress, type WaitState } from "./progress";
+import { type FullPollSettings, normalizePollSettings, type PollSettings, pollSettingsFromEnv } from "./settings";
+import { type SafeTimer, safeTimeout } from "./timers";
 
-export interface PollSettings {
-  /** First interval between two list requests of a channel. */
-  minIntervalMs: number;
-  /** The interval grows by half each tick up to this. */
-  maxIntervalMs: number;
-}
+export { type PollRead, type PollSettings, pollSettingsFromEnv } from "./settings";
 
-export function pollSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): PollSettings {
-  const min = positive(env.VPSORG_POLL_MIN_MS) ?? 1_000;
-  const max = positive(env.VPSORG_POLL_MAX_MS) ?? 10_000;
-  return { minIntervalMs: min, maxIntervalMs: Math.max(min, max) };
-}
-
-/** What a waiter says of one look at the list: done with a value, failed, or keep waiting. */
+/** What a waiter says of one look at its list: done with a value, failed, or keep waiting. */
 export type Verdict<R> = { done: R } | { fail: Error } | undefined;
 
-interface Waiter<T> {
-  judge(items: T[]): Verdict<unknown>;
-  resolve(value: unknown): void;
-  reject(error: Error): void;
+export interface WatchOptions {
+  timeoutMs: number;
+  onTimeout: () => Error;
+  /** What is waited for, for progress lines ("snapshot 802 of server 12345"). */
+  label?: string;
+  /** The status last seen, for progress lines. */
+  status?: () => string;
+  /** Receives progress instead of stderr. */
+  onProgress?: (progress: WaitProgress) => void;
 }
 
-interface Channel<T> {
-  fetch: () => Promise<T[]>;
-  waiters: Set<Waiter<T>>;
-  intervalMs: number;
-  timer: NodeJS.Timeout | undefined;
+interface Waiter {
+  group: string;
+  /** Order of joining: a list sent before a waiter joined is not shown to it (it may predate its object). */
+  seq: number;
+  judge(items: ListItem[]): Verdict<unknown>;
+  settle(outcome: { value: unknown } | { error: Error }): void;
+}
+
+interface Feed {
+  plan(groups: string[]): ListPlan;
+  read(groups: string[], plan: ListPlan): Promise<ListResult>;
+  waiters: Map<string, Set<Waiter>>;
+}
+
+interface Hub {
+  key: string;
+  feeds: Map<string, Feed>;
+  size: number;
+  timer: SafeTimer | undefined;
+  nextAt: number;
+  ticking: boolean;
+  /** When the last tick started (undefined before the first). */
+  lastTickAt: number | undefined;
+}
+
+interface Watched {
+  label: string;
+  status: () => string;
+  startedAt: number;
+  lastLineAt: number;
+  printed: boolean;
+  onProgress?: (progress: WaitProgress) => void;
 }
 
 export class Poller {
-  readonly #channels = new Map<string, Channel<unknown>>();
-  /** List requests sent, by channel key: what the benchmarks compare. */
+  readonly settings: FullPollSettings;
+  /** List requests (pages) sent, by "account|kind": what the benchmarks compare. */
   readonly requests = new Map<string, number>();
+  /** Ticks run, over every account. */
+  ticks = 0;
+  readonly #hubs = new Map<string, Hub>();
+  readonly #watched = new Set<Watched>();
+  #progressTimer: SafeTimer | undefined;
+  #seq = 0;
 
-  constructor(private readonly settings: PollSettings = pollSettingsFromEnv()) {}
+  constructor(settings: PollSettings = pollSettingsFromEnv()) {
+    this.settings = normalizePollSettings(settings);
+  }
+
+  /** Waits currently in progress. */
+  get waiting(): number {
+    let n = 0;
+    for (const hub of this.#hubs.values()) n += hub.size;
+    return n;
+  }
 
   /**
-   * Waits until `judge` returns a verdict for the list that `fetch` returns. Waiters with the
-   * same `key` share the channel (and its `fetch`): the key must name the list and the account.
+   * Waits until `judge` gives a verdict on the items of `serverId` (for kind "server": the server
+   * itself, or nothing). Waiters of one account share its hub, whatever client object they hold.
+   */
+  watch<R>(
+    client: VpsOrgClient,
+    kind: ListKind,
+    serverId: string | number,
+    judge: (items: ListItem[]) => Verdict<R>,
+    options: WatchOptions,
+  ): Promise<R> {
+    const hub = this.#hub(client.accountKey);
+    let feed = hub.feeds.get(kind);
+    if (!feed) {
+      // Any client of the account reads the same lists: the first waiter's serves the hub.
+      feed = {
+        plan: (groups) => planLists(client, kind, groups),
+        read: (groups, plan) => readLists(client, kind, groups, plan),
+        waiters: new Map(),
+      };
+      hub.feeds.set(kind, feed);
+    }
+    return this.#join<R>(hub, kind, feed, String(serverId), judge as (items: ListItem[]) => Verdict<unknown>, options);
+  }
+
+  /**
+   * The general form: waiters with the same `key` share one list, read by `fetch` once per tick.
+   * The key must name the list and the account.
    */
   wait<T, R>(
     key: string,
     fetch: () => Promise<T[]>,
     judge: (items: T[]) => Verdict<R>,
-    options: { timeoutMs: number; onTimeout: () => Error },
+    options: WatchOptions,
+  ): Promise<R> {
+    const hub = this.#hub(`custom|${key}`);
+    let feed = hub.feeds.get("custom");
+    if (!feed) {
+      feed = {
+        plan: () => ({ scope: "account", cost: 1 }),
+        read: async (groups) => {
+          const byServer = new Map<string, ListItem[] | Error>();
+          const items = await fetch().catch((error: Error) => error);
+          for (const group of groups) byServer.set(group, items as unknown as ListItem[] | Error);
+          return { byServer, scope: "account", requests: 1 };
+        },
+        waiters: new Map(),
+      };
+      hub.feeds.set("custom", feed);
+    }
+    return this.#join<R>(
+      hub,
+      "custom",
+      feed,
+      "*",
+      judge as unknown as (items: ListItem[]) => Verdict<unknown>,
+      options,
+    );
+  }
+
+  #hub(key: string): Hub {
+    let hub = this.#hubs.get(key);
+    if (!hub) {
+      hub = { key, feeds: new Map(), size: 0, timer: undefined, nextAt: 0, ticking: false, lastTickAt: undefined };
+      this.#hubs.set(key, hub);
+    }
+    return hub;
+  }
+
+  #join<R>(
+    hub: Hub,
+    kind: string,
+    feed: Feed,
+    group: string,
+    judge: (items: ListItem[]) => Verdict<unknown>,
+    options: WatchOptions,
   ): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      let channel = this.#channels.get(key) as Channel<T> | undefined;
-      if (!channel) {
-        channel = { fetch, waiters: new Set(), intervalMs: this.settings.minIntervalMs, timer: undefined };
-        this.#channels.set(key, channel as Channel<unknown>);
-      }
-      const deadline = setTimeout(() => {
-        finish();
-        reject(options.onTimeout());
-      }, options.timeoutMs);
-      const finish = () => {
-        clearTimeout(deadline);
-        channel.waiters.delete(waiter);
-        if (channel.waiters.size === 0) this.#close(key, channel);
+      const now = Date.now();
+      const watched: Watched = {
+        label: options.label ?? (group === "*" ? `the ${kind} list` : `the ${kind} list of server ${group}`),
+        status: options.status ?? (() => "in progress"),
+        startedAt: now,
+        lastLineAt: now,
+        printed: false,
+        onProgress: options.onProgress,
       };
-      const waiter: Waiter<T> = {
+      let settled = false;
+      const waiter: Waiter = {
+        group,
+        seq: ++this.#seq,
         judge,
-        resolve: (value) => {
-          finish();
-          resolve(value as R);
-        },
-        reject: (error) => {
-          finish();
-          reject(error);
+        settle: (outcome) => {
+          if (settled) return;
+          settled = true;
+          deadline.cancel();
+          const set = feed.waiters.get(group);
+          set?.delete(waiter);
+          if (set?.size === 0) feed.waiters.delete(group);
+          hub.size--;
+          this.#watched.delete(watched);
+          if (this.#watched.size === 0) {
+            this.#progressTimer?.cancel();
+            this.#progressTimer = undefined;
+          }
+          if (hub.size === 0 && !hub.ticking) this.#retire(hub);
+          if (watched.printed) {
+            const state: WaitState = "value" in outcome ? "done" : "failed";
+            this.#emit(watched, state, "error" in outcome ? outcome.error : undefined);
+          }
+          if ("value" in outcome) resolve(outcome.value as R);
+          else reject(outcome.error);
         },
       };
-      channel.waiters.add(waiter);
-      if (!channel.timer) this.#schedule(key, channel);
+      let set = feed.waiters.get(group);
+      if (!set) feed.waiters.set(group, (set = new Set()));
+      set.add(waiter);
+      hub.size++;
+      this.#watched.add(watched);
+      const deadline = safeTimeout(() => waiter.settle({ error: options.onTimeout() }), options.timeoutMs);
+      this.#wake(hub);
+      this.#armProgress();
     });
   }
 
-  #schedule<T>(key: string, channel: Channel<T>) {
-    channel.timer = setTimeout(() => void this.#tick(key, channel), channel.intervalMs);
-  }
-
-  async #tick<T>(key: string, channel: Channel<T>) {
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    try {
-      const items = await channel.fetch();
-      for (const waiter of [...channel.waiters]) {
-        const verdict = waiter.judge(items);
-        if (verdict && "done" in verdict) waiter.resolve(verdict.done);
-        else if (verdict && "fail" in verdict) waiter.reject(verdict.fail);
-      }
-    } catch (error) {
-      // A passing fault (the client already retried) waits for the next tick; anything else
-      // (a revoked token, a 404) will not get better, so every waiter hears of it now.
-      if (!isRetryable(error)) for (const waiter of [...channel.waiters]) waiter.reject(error as Error);
+  /** A waiter joined: start the hub, or bring its next tick forward if more waiters mean a shorter interval. */
+  #wake(hub: Hub) {
+    if (hub.ticking) return; // the tick schedules the next one when it ends
+    const now = Date.now();
+    if (!hub.timer) {
+      this.#schedule(hub, now + this.#firstDelay());
+      return;
     }
-    if (channel.waiters.size === 0 || this.#channels.get(key) !== channel) return;
-    channel.intervalMs = Math.min(this.settings.maxIntervalMs, Math.round(channel.intervalMs * 1.5));
-    this.#schedule(key, channel);
+    if (hub.lastTickAt === undefined) return; // the first check is already set
+    const due = Math.max(now, hub.lastTickAt + this.#jittered(this.#interval(hub)));
+    if (due < hub.nextAt) this.#schedule(hub, due);
   }
 
-  #close(key: string, channel: Channel<unknown>) {
-    if (channel.timer) clearTimeout(channel.timer);
-    channel.timer = undefined;
-    if (this.#channels.get(key) === channel) this.#channels.delete(key);
+  #schedule(hub: Hub, at: number) {
+    hub.timer?.cancel();
+    hub.nextAt = at;
+    hub.timer = safeTimeout(() => void this.#tick(hub), Math.max(0, at - Date.now()));
   }
+
+  /** The interval for this hub now: see pollInterval. */
+  #interval(hub: Hub): number {
+    let cost = 0;
+    for (const feed of hub.feeds.values()) if (feed.waiters.size > 0) cost += feed.plan([...feed.waiters.keys()]).cost;
+    return pollInterval(this.settings, hub.size, cost);
+  }
+
+  /**
+   * The first check of an idle hub. Jitter only brings it forward, and by at most jitter x (max -
+   * first): a lone wait keeps StateChangeConf's phase (9, 19, 29 s ...), never falling behind it.
+   */
+  #firstDelay(): number {
+    const { firstCheckMs: first, maxIntervalMs: max, jitter } = this.settings;
+    const room = first < max ? max - first : first;
+    return Math.max(0, Math.round(first - Math.random() * jitter * room));
+  }
+
+  /**
+   * The next tick. At the max interval (a lone wait) ticks stay on their grid, without jitter or
+   * drift from request latency, so a lone wait is checked exactly every max interval; faster ticks
+   * are jittered around their interval.
+   */
+  #next(hub: Hub, plannedAt: number, startedAt: number): number {
+    const interval = this.#interval(hub);
+    const at = interval >= this.settings.maxIntervalMs ? plannedAt + interval : startedAt + this.#jittered(interval);
+    return Math.max(Date.now(), at);
+  }
+
+  #jittered(ms: number): number {
+    return Math.max(0, Math.round(ms * (1 + this.settings.jitter * (2 * Math.random() - 1))));
+  }
+
+  async #tick(hub: Hub) {
+    hub.timer = undefined;
+    hub.ticking = true;
+    this.ticks++;
+    const startedAt = Date.now();
+    const plannedAt = hub.nextAt;
+    const seq = ++this.#seq;
+    hub.lastTickAt = startedAt;
+    try {
+      await Promise.all(
+        [...hub.feeds.entries()].map(async ([kind, feed]) => {
+          if (feed.waiters.size === 0) return;
+          const groups = [...feed.waiters.keys()];
+          const result = await feed.read(groups, feed.plan(groups)).catch((error: Error): ListResult => ({
+            byServer: new Map(groups.map((group) => [group, error])),
+            scope: "account",
+            requests: 0,
+          }));
+          this.settings.onRead({ kind, scope: result.scope, requests: result.requests, servers: groups.length });
+          const counter = `${hub.key}|${kind}`;
+          this.requests.set(counter, (this.requests.get(counter) ?? 0) + result.requests);
+          for (const [group, items] of result.byServer) {
+            for (const waiter of [...(feed.waiters.get(group) ?? [])]) {
+              if (waiter.seq > seq) continue;
+              this.#show(waiter, items);
+            }
+          }
+        }),
+      );
+    } finally {
+      hub.ticking = false;
+      if (hub.size === 0) this.#retire(hub);
+      else this.#schedule(hub, this.#next(hub, plannedAt, startedAt));
+    }
+  }
+
+  #show(waiter: Waiter, items: ListItem[] | Error) {
+    if (items instanceof Error) {
+      // A passing fault (the client already retried, a 429 included) waits for the next tick;
+      // anything else (a revoked token, a 404) will not get better, so the waiter hears of it now.
+      if (!isRetryable(items)) waiter.settle({ error: items });
+      return;
+    }
+    let verdict: Verdict<unknown>;
+    try {
+      verdict = waiter.judge(items);
+    } catch (error) {
+      verdict = { fail: error as Error };
+    }
+    if (verdict && "done" in verdict) waiter.settle({ value: verdict.done });
+    else if (verdict && "fail" in verdict) waiter.settle({ error: verdict.fail });
+  }
+
+  #retire(hub: Hub) {
+    hub.timer?.cancel();
+    hub.timer = undefined;
+    if (this.#hubs.get(hub.key) === hub) this.#hubs.delete(hub.key);
+  }
+
+  /** One timer for every wait's progress lines, running only while something waits. */
+  #armProgress() {
+    const every = this.settings.progressIntervalMs;
+    if (every <= 0 || this.#progressTimer || this.#watched.size === 0) return;
+    this.#progressTimer = safeTimeout(
+      () => {
+        this.#progressTimer = undefined;
+        const now = Date.now();
+        for (const watched of this.#watched) {
+          if (now - watched.lastLineAt < every) continue;
+          watched.lastLineAt = now;
+          watched.printed = true;
+          this.#emit(watched, "waiting");
+        }
+        this.#armProgress();
+      },
+      Math.max(10, Math.round(every / 3)),
+      { unref: true }, // progress alone never keeps the process alive
+    );
+  }
+
+  #emit(watched: Watched, state: WaitState, error?: Error) {
+    const status = watched.status();
+    const elapsedMs = Date.now() - watched.startedAt;
+    const line = progressLine(watched.label, status, elapsedMs, state, error);
+    if (watched.onProgress) watched.onProgress({ label: watched.label, status, elapsedMs, state, line });
+    else this.settings.progressWriter(line);
+  }
+}
+
+/**
+ * The interval between two ticks of one account with `waiters` waiting and a tick costing `cost`
+ * requests: max * sqrt(cost / waiters) balances requests against lag (one waiter: the max interval;
+ * 50 waiters on one page: max / 7), never below one request per min interval on average, never
+ * above the max interval unless the pages alone cost more than that.
+ */
+export function pollInterval(settings: FullPollSettings, waiters: number, cost: number): number {
+  const { minIntervalMs: min, maxIntervalMs: max } = settings;
+  const c = Math.max(1, cost);
+  return Math.max(c * min, Math.min(max, max * Math.sqrt(c / Math.max(1, waiters))));
 }
 
 let shared: Poller | undefined;
@@ -115,9 +370,4 @@ let shared: Poller | undefined;
 export function sharedPoller(): Poller {
   shared ??= new Poller();
   return shared;
-}
-
-function positive(value: string | undefined): number | undefined {
-  const n = Number(value);
-  return value && Number.isFinite(n) && n > 0 ? n : undefined;
 }

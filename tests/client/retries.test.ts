@@ -8,9 +8,12 @@ import {
   VpsOrgClient,
 } from "../../provider/client";
 import { parseRetryAfter } from "../../provider/client/http";
+import { resetRateLimiters } from "../../provider/client/limiter";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
 
 const ctx = useEmulator();
+// Each test starts with an account the limiter has not seen slow down.
+beforeEach(() => resetRateLimiters());
 const client = (extra = {}) => new VpsOrgClient({ token: TOKEN_A, baseUrl: ctx.url, retryBaseDelayMs: 5, ...extra });
 const count = async (route: string) => (await ctx.control.requests()).byRoute[route] ?? 0;
 
@@ -48,9 +51,20 @@ test("Retry-After is read as seconds or as an HTTP date", () => {
   expect(parseRetryAfter("soon")).toBeUndefined();
 });
 
-test("a 429 that never clears ends in a RateLimitError", async () => {
+test("a 429 that never clears ends in a RateLimitError once the 429 budget is spent, not after maxRetries", async () => {
   await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 0 }]);
-  await expect(client({ maxRetries: 1 }).servers.list()).rejects.toBeInstanceOf(RateLimitError);
+  const lines: string[] = [];
+  const error = await client({
+    maxRetries: 1,
+    retryBaseDelayMs: 20,
+    rateLimitRetryBudgetMs: 300,
+    notify: (l: string) => lines.push(l),
+  })
+    .servers.list()
+    .catch((e) => e);
+  expect(error).toBeInstanceOf(RateLimitError);
+  // maxRetries: 1 would stop after 2 tries; the budget keeps a 429 going longer.
+  expect(await count("GET /api/v1/servers/")).toBeGreaterThan(2);
 });
 
 test("dropped connections and malformed bodies on GET are retried", async () => {

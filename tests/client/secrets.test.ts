@@ -30,7 +30,7 @@ test("no error and no log line the client can produce holds the token", async ()
   await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 503 }]);
   await capture(make().servers.list()); // 5xx after retries
   await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 0 }]);
-  await capture(make().servers.list()); // 429
+  await capture(make({ rateLimitRetryBudgetMs: 50 }).servers.list()); // 429, once its retry budget is spent
   await ctx.control.faults([{ method: "GET", path: "/servers/$", effect: "drop" }]);
   await capture(make().servers.list()); // dropped connection
   await ctx.control.faults([{ method: "GET", path: "/servers/$", effect: "malformed" }]);

@@ -94,10 +94,12 @@ export class MiniEngine {
     return old;
   }
 
-  /** `pulumi refresh`: read every resource; one reported gone is dropped from the state. */
+  /** `pulumi refresh`: read every resource, all at once as the engine does; one reported gone is dropped. */
   async refresh(): Promise<void> {
-    for (const r of [...this.resources.values()]) {
-      const { id, outputs } = await this.host.read(r.id, r.urn, r.outputs);
+    const all = [...this.resources.values()];
+    const reads = await Promise.all(all.map((r) => this.host.read(r.id, r.urn, r.outputs)));
+    all.forEach((r, i) => {
+      const { id, outputs } = reads[i];
       if (!id) {
         this.resources.delete(r.urn);
         this.note("drop", r.urn);
@@ -105,7 +107,7 @@ export class MiniEngine {
         this.resources.set(r.urn, { ...r, id, outputs });
         this.note("refresh", r.urn);
       }
-    }
+    });
     this.save();
   }
 

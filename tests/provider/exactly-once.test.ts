@@ -1,6 +1,7 @@
 // Exactly once, through the real provider host: a host killed mid-wait, answers lost while the API
 // is down, identical resources, a forced replacement with unchanged inputs, failed restores. After
 // each, the objects in the emulator and the ids in the state are the same set.
+import { RunError } from "@pulumi/pulumi";
 import { Backup, getBackups, restoreSnapshot, Snapshot } from "pulumi-vpsorg";
 import { CheckFailed, MiniEngine, type Registration } from "../harness/engine";
 import { registeredInputs } from "../harness/program";
@@ -123,18 +124,61 @@ test("two identical Backups created at once, both losing their answers, each end
   expect(states.map((s) => s.outputs.description)).toEqual([null, null]); // the marker is not an output
 });
 
-test("a replacement with unchanged inputs (pulumi up --replace) makes a new object, never adopts the old", async () => {
-  const engine = new MiniEngine(await newHost());
+test("pulumi up --replace with unchanged inputs keeps the object: adopted by the replacement, not deleted", async () => {
   const [reg] = await registeredInputs(() => new Snapshot("forced", { serverId: 12345 }));
-  const old = await engine.up(reg);
-  // What the engine does for a targeted replace: diff (the host sees the old id), create, delete the old.
-  await engine.host.diff(old.id, "urn:forced", old.outputs, reg.inputs);
+  const old = await new MiniEngine(await newHost()).up(reg);
+  // A later `pulumi up --replace`, in a new host: check with no olds, create, delete the old; no diff
+  // shows the host the old id. (In the host that created it, the id is claimed and a new one is made.)
+  const engine = new MiniEngine(await newHost());
   const { inputs } = await engine.host.check("urn:forced", {}, reg.inputs);
   const created = await engine.host.create("urn:forced", inputs);
-  expect(created.id).not.toBe(old.id);
   await engine.host.delete(old.id, "urn:forced", old.outputs);
+  expect(created.id).toBe(old.id);
   expect(await objectsOf("snapshots")).toEqual([created.id]);
+  expect(engine.host.stderr.join("")).toMatch(/snapshot \d+ is kept: its replacement \(same inputs\) adopted it/);
+  // The replacement's own delete (a later destroy) deletes it.
   await engine.host.delete(created.id, "urn:forced", created.outputs);
+  expect(await objectsOf("snapshots")).toEqual([]);
+});
+
+test("a replacement with a changed input makes a new object and deletes the old", async () => {
+  const engine = new MiniEngine(await newHost());
+  const old = await engine.up((await registeredInputs(() => new Backup("b", { serverId: 12345 })))[0]);
+  const [changed] = await registeredInputs(() => new Backup("b", { serverId: 12345, description: "new" }));
+  const replaced = await engine.up(changed);
+  expect(engine.log.at(-1)?.step).toBe("replace");
+  expect(replaced.id).not.toBe(old.id);
+  expect(await objectsOf("backups")).toEqual([replaced.id]);
+});
+
+test("a description with surrounding white space does not replace the object on the next up", async () => {
+  const engine = new MiniEngine(await newHost());
+  const [reg] = await registeredInputs(() => new Backup("w", { serverId: 12345, description: " before deploy\n" }));
+  await engine.up(reg);
+  await engine.up(reg);
+  expect(engine.log.at(-1)?.step).toBe("same");
+  expect(await posts("/api/v1/backups/")).toBe(1);
+});
+
+test("a job that fails while a resumed wait runs is recorded as failed and replaced by the next up", async () => {
+  await ctx.control.settings({ manual: true });
+  const engine = new MiniEngine(await newHost());
+  const [reg] = await registeredInputs(() => new Snapshot("slow", { serverId: 12345, waitTimeout: "1s" }));
+  const timedOut = await engine.up(reg).catch((e) => e);
+  expect(timedOut).toBeInstanceOf(InitFailure);
+  const resuming = engine.up(reg).catch((e) => e);
+  await new Promise((r) => setTimeout(r, 300));
+  await ctx.control.failJob("snapshots", timedOut.id);
+  const failed = await resuming;
+  expect(failed).toBeInstanceOf(InitFailure);
+  expect(failed.message).toMatch(
+    /ended with status "failed". The failed snapshot was deleted; the next `pulumi up` makes a new one/,
+  );
+  await ctx.control.settings({ manual: false });
+  const fresh = await engine.up(reg);
+  expect(engine.log.at(-1)?.step).toBe("replace");
+  expect(fresh.outputs.status).toBe("completed");
+  expect(await objectsOf("snapshots")).toEqual(idsIn(engine));
 });
 
 test("an auto-name is the same in every check and every process, and differs between resources", async () => {
@@ -197,6 +241,7 @@ describe("bad input is refused before any request", () => {
   test("a lookup with an unknown key names it and the known ones", async () => {
     const error = await getBackups({ serverID: 1 } as never, { apiToken: TOKEN_A, apiUrl: ctx.url }).catch((e) => e);
     expect(error.message).toBe("getBackups: serverID is not an argument of getBackups (known: serverId, backupType).");
+    expect(RunError.isInstance(error)).toBe(true); // Pulumi prints a RunError's message alone, without a stack
     expect((await ctx.control.requests()).total).toBe(0);
   });
 });

@@ -16,7 +16,10 @@ const ctx = useEmulator({ snapshotDurationMs: 100, backupDurationMs: 100 });
 const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...cleanEnv } = process.env;
 
 async function withHost<T>(cwd: string, env: NodeJS.ProcessEnv, run: (host: ProviderHost) => Promise<T>) {
-  const host = await ProviderHost.start({ cwd, env: { ...cleanEnv, VPSORG_POLL_MIN_MS: "30", ...env } });
+  const host = await ProviderHost.start({
+    cwd,
+    env: { ...cleanEnv, VPSORG_POLL_MIN_MS: "30", VPSORG_POLL_MAX_MS: "150", ...env },
+  });
   try {
     return await run(host);
   } finally {

@@ -1,4 +1,4 @@
-import type { HttpClient } from "../http";
+import type { HttpClient, ListOptions } from "../http";
 import { type Backup, backupSchema, type Id } from "../schemas";
 
 export type BackupType = "manual" | "automatic";
@@ -12,11 +12,13 @@ export interface BackupListQuery {
 export class Backups {
   constructor(private readonly http: HttpClient) {}
 
-  async list(query: BackupListQuery = {}): Promise<Backup[]> {
-    return (await this.http.list("/backups/", backupSchema, {
-      server_id: query.serverId,
-      backup_type: query.backupType,
-    })) as Backup[];
+  async list(query: BackupListQuery = {}, options: ListOptions = {}): Promise<Backup[]> {
+    return (await this.http.list(
+      "/backups/",
+      backupSchema,
+      { server_id: query.serverId, backup_type: query.backupType },
+      options,
+    )) as Backup[];
   }
 
   /** Starts a manual backup. The answer says `in_progress`; see `waitFor` in provider/wait. */

@@ -1,12 +1,12 @@
-import type { HttpClient } from "../http";
+import type { HttpClient, ListOptions } from "../http";
 import { type Id, type RestoreResponse, restoreResponseSchema, type Server, serverSchema } from "../schemas";
 
 /** `/servers/`: the parts this provider needs (list, get, restore from a backup). */
 export class Servers {
   constructor(private readonly http: HttpClient) {}
 
-  async list(query: { status?: string; location?: string } = {}): Promise<Server[]> {
-    return await this.http.list("/servers/", serverSchema, { status: query.status, location: query.location });
+  async list(query: { status?: string; location?: string } = {}, options: ListOptions = {}): Promise<Server[]> {
+    return await this.http.list("/servers/", serverSchema, { status: query.status, location: query.location }, options);
   }
 
   async get(id: Id): Promise<Server> {

@@ -1,12 +1,12 @@
-import type { HttpClient } from "../http";
+import type { HttpClient, ListOptions } from "../http";
 import { type Id, type RestoreResponse, restoreResponseSchema, type Snapshot, snapshotSchema } from "../schemas";
 
 /** `/snapshots/`: list, create, restore, delete. */
 export class Snapshots {
   constructor(private readonly http: HttpClient) {}
 
-  async list(query: { serverId?: Id } = {}): Promise<Snapshot[]> {
-    return (await this.http.list("/snapshots/", snapshotSchema, { server_id: query.serverId })) as Snapshot[];
+  async list(query: { serverId?: Id } = {}, options: ListOptions = {}): Promise<Snapshot[]> {
+    return (await this.http.list("/snapshots/", snapshotSchema, { server_id: query.serverId }, options)) as Snapshot[];
   }
 
   async create(body: { serverId: Id; name: string; description?: string | null }): Promise<Snapshot> {
