@@ -6,8 +6,7 @@ import { everywhere, type Kind, onList, onPost, runScenario, type Scenario, useF
 const fixture = useFaultEmulator();
 
 const manual = { manual: true };
-const NOT_STARTED =
-  /Server 12345 is "active", so the restore did not start and nothing is recorded: run `pulumi up` again/;
+const NOT_STARTED = /the server is "active", not restoring: no restore started\. Run `pulumi up` again\.$/;
 
 const rows: Scenario[] = [
   { fault: "503 on the restore POST", rules: onPost({ status: 503 }), first: NOT_STARTED },
@@ -37,7 +36,7 @@ const rows: Scenario[] = [
     fault: "two identical restores at once",
     twins: true,
     settings: { restoreDurationMs: 1500 }, // the second POST certainly finds the first restore running
-    first: /already being restored by another resource of this stack in this run.*the next `pulumi up` starts it/,
+    first: /cannot be restored now: its status is "restoring" \(another restore of this stack is restoring it\)/,
   },
 ];
 
