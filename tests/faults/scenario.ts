@@ -6,6 +6,7 @@
 // - for restores, the restores the emulator started equal the restores the state records as started;
 // - no error carries a stack or more than one line; after the last step, the token appears nowhere a
 //   user sees or stores (state, outputs, errors, the host's stdout and stderr).
+import { appendFileSync } from "node:fs";
 import { Backup, BackupHistory, restoreBackup, restoreSnapshot, Snapshot, SnapshotHistory } from "pulumi-vpsorg";
 import { MiniEngine, type ResourceState } from "../harness/engine";
 import { registeredInputs } from "../harness/program";
@@ -288,6 +289,12 @@ export async function runScenario({ ctx, restores, hosts }: Fixture, kindName: K
     await ctx.control.finishRestore(SERVER);
   });
   expectOutcome("second up", second, s.second ?? "succeeds");
+  if (process.env.FAULT_MATRIX_REPORT) {
+    // What the user saw, to keep the README's table of faults true: FAULT_MATRIX_REPORT=file npx jest tests/faults
+    const seen = (r: { failed: Error[] }) => r.failed.map((e) => e.message);
+    const line = { kind: kindName, fault: s.fault, first: seen(first), second: seen(second) };
+    appendFileSync(process.env.FAULT_MATRIX_REPORT, `${JSON.stringify(line)}\n`);
+  }
   await expectConsistent("after the second up", engine);
   // No false success: what the state calls done is done on VPS.org.
   const objects = await ours();
