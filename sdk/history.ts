@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { makeShim } from "../provider/shim";
+import { type AccountRef, commonInputs } from "./common";
 
 /** One kept snapshot or backup of a history, as `items` and `latest` show it. */
 export interface HistoryItem {
@@ -28,8 +29,13 @@ interface HistoryCommonArgs {
    * (at most "3650d"). `preview` shows the history as updated when one is due.
    */
   maxAge?: pulumi.Input<string>;
-  /** How long `up` waits for a new item to complete: "30m" (snapshots) or "1h" (backups) by default. */
+  /**
+   * How long `up` waits for a new item to complete. Default: the resource option
+   * `customTimeouts.create`, else "30m" (snapshots) or "1h" (backups).
+   */
   waitTimeout?: pulumi.Input<string>;
+  /** The VPS.org account (an Account or its name) when the stack manages more than one; default the default one. */
+  account?: AccountRef;
 }
 
 export interface SnapshotHistoryArgs extends HistoryCommonArgs {
@@ -64,7 +70,7 @@ export class SnapshotHistory extends pulumi.dynamic.Resource {
   declare readonly lastTrigger: pulumi.Output<string | null>;
 
   constructor(name: string, args: SnapshotHistoryArgs, opts?: pulumi.CustomResourceOptions) {
-    const { serverId, keep, trigger, namePrefix, description, maxAge, waitTimeout, ...unknown } = args;
+    const { serverId, keep, trigger, namePrefix, description, maxAge, waitTimeout, account, ...unknown } = args;
     super(
       snapshotHistoryProvider,
       name,
@@ -76,9 +82,7 @@ export class SnapshotHistory extends pulumi.dynamic.Resource {
         namePrefix,
         description,
         maxAge,
-        waitTimeout,
-        __resourceName: name,
-        __urn: pulumi.createUrn(name, "pulumi-nodejs:dynamic/vpsorg:SnapshotHistory", opts?.parent),
+        ...commonInputs(name, "SnapshotHistory", { waitTimeout, account }, opts),
         ...historyOutputs,
       },
       opts,
@@ -98,7 +102,7 @@ export class BackupHistory extends pulumi.dynamic.Resource {
   declare readonly lastTrigger: pulumi.Output<string | null>;
 
   constructor(name: string, args: BackupHistoryArgs, opts?: pulumi.CustomResourceOptions) {
-    const { serverId, keep, trigger, description, maxAge, waitTimeout, ...unknown } = args;
+    const { serverId, keep, trigger, description, maxAge, waitTimeout, account, ...unknown } = args;
     super(
       backupHistoryProvider,
       name,
@@ -109,9 +113,7 @@ export class BackupHistory extends pulumi.dynamic.Resource {
         trigger,
         description,
         maxAge,
-        waitTimeout,
-        __resourceName: name,
-        __urn: pulumi.createUrn(name, "pulumi-nodejs:dynamic/vpsorg:BackupHistory", opts?.parent),
+        ...commonInputs(name, "BackupHistory", { waitTimeout, account }, opts),
         ...historyOutputs,
       },
       opts,

@@ -16,7 +16,7 @@ import {
 } from "./errors";
 import {
   normalizeRateLimit,
-  type RateLimiter,
+  RateLimiter,
   type RateLimitSettings,
   rateLimiterFor,
   rateLimitFromEnv,
@@ -123,11 +123,14 @@ export class HttpClient {
       DAY_MS,
       TEN_MINUTES_MS,
     );
-    const limits =
+    // `rateLimit: false` opts this client out without turning the account's shared limiter off for others.
+    this.#limiter =
       options.rateLimit === false
-        ? { enabled: false }
-        : normalizeRateLimit({ ...rateLimitFromEnv(), ...options.rateLimit });
-    this.#limiter = rateLimiterFor(`${baseUrl}\n${this.tokenFingerprint}`, limits);
+        ? new RateLimiter({ enabled: false })
+        : rateLimiterFor(
+            `${baseUrl}\n${this.tokenFingerprint}`,
+            normalizeRateLimit({ ...rateLimitFromEnv(), ...options.rateLimit }),
+          );
     this.#redact = makeRedactor(token);
     const sink = options.logger ?? stderrLogger();
     this.#log = sink ? (level, message) => sink(level, this.#redact(message)) : () => {};

@@ -36,15 +36,15 @@ export function claim(kind: string, id: unknown, createdAt?: unknown): boolean {
 }
 
 /** A create of this process, of this generation, adopted the object by its marker. */
-export function noteAdoptedByMarker(kind: string, id: unknown, generation: string): void {
-  adoptedByMarker.set(keyOf(kind, id), generation);
+export function noteAdoptedByMarker(kind: string, id: unknown, createdAt: unknown, generation: string): void {
+  adoptedByMarker.set(keyOf(kind, id, createdAt), generation);
 }
 
 /**
  * Whether deleting this object (as recorded by a resource of `generation`) would remove what a
  * create of another generation adopted as its own: then it is the replaced resource's delete.
  */
-export function heldByReplacement(kind: string, id: unknown, generation: unknown): boolean {
-  const holder = adoptedByMarker.get(keyOf(kind, id));
+export function heldByReplacement(kind: string, id: unknown, createdAt: unknown, generation: unknown): boolean {
+  const holder = adoptedByMarker.get(keyOf(kind, id, createdAt));
   return holder !== undefined && holder !== generation;
 }

@@ -4,10 +4,12 @@
 import { z } from "zod";
 import type { VpsOrgClient } from "../client/client";
 import type { Backup, Snapshot } from "../client/schemas";
+import { NotFoundError } from "../client/errors";
 import type { JobKind } from "../wait/jobs";
-import { markerOf, ownerKey, stableToken, withMarker, withoutMarker } from "./identity";
-import { describe, durationInput, idInput, optionalText } from "./inputs";
-import { SNAPSHOT_NAME_MAX, SNAPSHOT_NAME_RULE } from "./snapshot";
+import { listOnServer } from "../wait/reads";
+import { markerOf, ownerKey, stableToken, withMarker } from "./identity";
+import { accountInput, describe, durationInput, idInput, optionalText } from "./inputs";
+import { nameSafe, SNAPSHOT_NAME_MAX, SNAPSHOT_NAME_RULE } from "./snapshot";
 
 type Props = Record<string, unknown>;
 export type Job = Snapshot | Backup;
@@ -34,6 +36,7 @@ export interface HistorySpec {
   defaultTimeoutMs: number;
   list(client: VpsOrgClient, serverId: number): Promise<Job[]>;
   post(client: VpsOrgClient, inputs: Props, trigger: string, key: string): Promise<Job>;
+  /** Deletes one item; one already gone is done (a 404 is not an error). */
   remove(client: VpsOrgClient, id: number | string): Promise<void>;
   countsTowardLimit(item: Job): boolean;
   itemOf(item: Job, trigger: string | null): Item;
@@ -98,19 +101,13 @@ const common = (max: number) => ({
   waitTimeout: durationInput("waitTimeout"),
   description: optionalText("description"),
   maxAge: maxAgeInput,
+  account: accountInput,
 });
 
 export const DEFAULT_KEEP = 3;
 
-/** Text made valid for a snapshot name: runs of other characters become one hyphen. */
-function nameSafe(text: string, max: number): string {
-  return text
-    .replace(/[^A-Za-z0-9_-]+/g, "-")
-    .replace(/-{2,}/g, "-")
-    .replace(/^-|-$/g, "")
-    .slice(0, max)
-    .replace(/-$/, "");
-}
+/** `nameSafe` without a hyphen left at the end by the cut: a part of a longer name. */
+const namePart = (text: string, max: number) => nameSafe(text, max).replace(/-$/, "");
 
 /**
  * `web-v1.4.0` + trigger `v1.4.0` becomes `web-v1-4-0-k3x9q2`: readable in the panel, and the
@@ -119,13 +116,12 @@ function nameSafe(text: string, max: number): string {
 export function itemName(inputs: Props, trigger: string, key: string): string {
   const prefix =
     (typeof inputs.namePrefix === "string" && inputs.namePrefix) ||
-    nameSafe(String(inputs.__resourceName ?? ""), NAME_PREFIX_MAX) ||
+    namePart(String(inputs.__resourceName ?? ""), NAME_PREFIX_MAX) ||
     "release";
-  const name = [prefix, nameSafe(trigger, 40), stableToken([key], 6)].filter(Boolean).join("-");
+  const name = [prefix, namePart(trigger, 40), stableToken([key], 6)].filter(Boolean).join("-");
   return name.slice(0, SNAPSHOT_NAME_MAX);
 }
 
-const TRIGGER_IN_TEXT = /\(trigger: (.*)\)$/s;
 const TRIGGER_TEXT_MAX = 200;
 
 /** The description sent: the user's text, the trigger (so the panel says which release), the marker. */
@@ -135,13 +131,8 @@ export function itemDescription(description: unknown, trigger: string, key: stri
   return withMarker(`${text}(trigger: ${shown})`, key);
 }
 
-/** The trigger an object was taken for, read back from its description (for an object a killed run made). */
-export function triggerFromDescription(description: unknown): string | null {
-  return TRIGGER_IN_TEXT.exec(withoutMarker(description) ?? "")?.[1] ?? null;
-}
-
 /**
- * The marker keys. The first 5 characters name the history (its URN and server), the last 5 the
+ * The marker keys. The first 5 characters name the history (its organization, URN and server), the last 5 the
  * item (its trigger and the trigger before it, so a trigger used again makes a new item, not a
  * match). Every object a history made is therefore recognisable by its description alone.
  */
@@ -154,6 +145,15 @@ export function itemKey(inputs: Props, trigger: string, previousTrigger: string 
   return historyPrefix(inputs) + item;
 }
 
+/** The delete of an item: one already gone (deleted in the panel, or by an earlier run) is done. */
+async function unlessGone(deleting: Promise<void>): Promise<void> {
+  try {
+    await deleting;
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+}
+
 export const belongsTo = (prefix: string, object: Job) => markerOf(object.description)?.startsWith(prefix) === true;
 
 export const snapshotHistorySpec: HistorySpec = {
@@ -163,14 +163,14 @@ export const snapshotHistorySpec: HistorySpec = {
   limit: 5,
   limitNoun: "snapshots",
   defaultTimeoutMs: 30 * 60_000,
-  list: (client, serverId) => client.snapshots.list({ serverId }),
+  list: (client, serverId) => listOnServer(client, "snapshot", serverId),
   post: (client, inputs, trigger, key) =>
     client.snapshots.create({
       serverId: Number(inputs.serverId),
       name: itemName(inputs, trigger, key),
       description: itemDescription(inputs.description, trigger, key),
     }),
-  remove: (client, id) => client.snapshots.delete(id),
+  remove: (client, id) => unlessGone(client.snapshots.delete(id)),
   countsTowardLimit: () => true,
   itemOf: (item, trigger) => ({
     id: item.id,
@@ -188,13 +188,13 @@ export const backupHistorySpec: HistorySpec = {
   limit: 10,
   limitNoun: "manual backups",
   defaultTimeoutMs: 60 * 60_000,
-  list: (client, serverId) => client.backups.list({ serverId }),
+  list: (client, serverId) => listOnServer(client, "backup", serverId),
   post: (client, inputs, trigger, key) =>
     client.backups.create({
       serverId: Number(inputs.serverId),
       description: itemDescription(inputs.description, trigger, key),
     }),
-  remove: (client, id) => client.backups.delete(id),
+  remove: (client, id) => unlessGone(client.backups.delete(id)),
   countsTowardLimit: (item) => (item as Backup).backup_type === "manual",
   itemOf: (item, trigger) => ({
     id: item.id,

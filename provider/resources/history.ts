@@ -1,19 +1,13 @@
 // The life of a SnapshotHistory or BackupHistory: on a new trigger, take a new item (making room
 // among its own items first if the server is full), wait until it is completed, then delete its
 // own items beyond `keep` or older than `maxAge`. It only ever deletes objects it made: the ones in
-// its state, and ones carrying its marker that a killed run made and no resource of the state holds.
+// its state, failed leftovers carrying its marker, and the one item a killed run of this very
+// trigger made (adopted by its item key, as Snapshot and Backup adopt theirs: job-create.ts).
+import { randomUUID } from "node:crypto";
 import type { VpsOrgClient } from "../client/client";
-import {
-  ApiConnectionError,
-  BadRequestError,
-  JobFailedError,
-  NotFoundError,
-  ServerError,
-  UnexpectedResponseError,
-  WaitTimeoutError,
-} from "../client/errors";
-import { waitForJob } from "../wait/jobs";
-import { claim, noteOwned } from "./claims";
+import { BadRequestError, JobFailedError, WaitTimeoutError } from "../client/errors";
+import { FAILED_JOB_STATUSES, waitForJob } from "../wait/jobs";
+import { claim, heldByReplacement, noteOwned } from "./claims";
 import { clientFor, isUnknown, type ProviderSettings, ResourceInitError, sameText } from "./common";
 import {
   backupHistorySpec,
@@ -26,21 +20,20 @@ import {
   type Job,
   parseAge,
   snapshotHistorySpec,
-  triggerFromDescription,
 } from "./history-kinds";
-import { markerOf } from "./identity";
-import { checkInputs, parseDuration } from "./inputs";
+import { checkInputs, waitTimeoutOf } from "./inputs";
+import { type CreateSpec, findOrPost, takeMine } from "./job-create";
+import { progressLine } from "./messages";
 
 type Props = Record<string, unknown>;
-
-/** Job statuses that end badly (as the waiter reads them): such an object of ours only holds a slot. */
-const FAILED = new Set(["failed", "error", "errored", "cancelled", "canceled"]);
 
 /** An item posted but not yet completed: recorded so that a timed-out wait resumes on the next `up`. */
 interface Pending {
   id: number | string;
   trigger: string | null;
   key: string | null;
+  /** Names the object in claims.ts together with its id (absent in states recorded before it was kept). */
+  createdAt?: string | null;
 }
 
 interface HistoryState {
@@ -55,6 +48,7 @@ const time = (item: Item) => Date.parse(item.createdAt ?? "") || 0;
 const newestFirst = (items: Item[]) => [...items].sort((a, b) => time(b) - time(a) || Number(b.id) - Number(a.id) || 0);
 const keepOf = (props: Props) => (typeof props.keep === "number" ? props.keep : DEFAULT_KEEP);
 const maxAgeOf = (props: Props) => (typeof props.maxAge === "string" ? parseAge(props.maxAge) : undefined);
+const pendingOf = (o: Job, trigger: string, key: string) => ({ id: o.id, trigger, key, createdAt: o.created_at });
 
 function stateOf(props: Props): HistoryState {
   return {
@@ -64,7 +58,7 @@ function stateOf(props: Props): HistoryState {
   };
 }
 
-const heldIds = (s: HistoryState) => [...s.items, ...s.pending].map((item) => item.id);
+const heldOf = (s: HistoryState) => [...s.items, ...s.pending];
 
 /**
  * What rotation deletes from `items` (newest first): everything beyond `keep`, and, except the
@@ -83,44 +77,54 @@ export function surplus(items: Item[], keep: number, maxAgeMs: number | undefine
 
 export function historyResource(spec: HistorySpec) {
   const noun = spec.kind;
-  const timeoutOf = (props: Props) =>
-    (typeof props.waitTimeout === "string" && parseDuration(props.waitTimeout)) || spec.defaultTimeoutMs;
-  const output = (inputs: Props, s: HistoryState): Props => {
+  const output = (inputs: Props, s: HistoryState, generation: unknown): Props => {
     const items = newestFirst(s.items);
-    return { ...inputs, items, latest: items[0] ?? null, pending: s.pending, lastTrigger: s.lastTrigger };
+    const { pending, lastTrigger } = s;
+    return { ...inputs, items, latest: items[0] ?? null, pending, lastTrigger, __generation: generation ?? null };
   };
+  /** The engine showed these ids: no create of this process adopts them. */
+  const noteHeld = (s: HistoryState) => heldOf(s).forEach((item) => noteOwned(noun, item.id, item.createdAt));
+  /** How a new item of `trigger` is found (by its marker `key`) or posted, for job-create.ts. */
+  const createSpec = (inputs: Props, trigger: string, key: string): CreateSpec<Job> => ({
+    kind: noun,
+    list: spec.list,
+    post: (client) => spec.post(client, inputs, trigger, key),
+    remove: spec.remove,
+  });
 
-  async function remove(client: VpsOrgClient, id: number | string) {
-    try {
-      await spec.remove(client, id);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error; // already gone is done
-    }
+  /** Drops the recorded items and pending ones that VPS.org no longer has (deleted outside Pulumi). */
+  function dropVanished(s: HistoryState, objects: Job[]): Map<string, Job> {
+    const byId = new Map(objects.map((object) => [String(object.id), object]));
+    s.items = s.items.flatMap((item) => {
+      const object = byId.get(String(item.id));
+      return object ? [spec.itemOf(object, item.trigger)] : [];
+    });
+    s.pending = s.pending.filter((p) => byId.has(String(p.id)));
+    return byId;
   }
 
-  /** Brings the recorded state up to date with VPS.org, and takes in what a killed run of this history made. */
-  async function reconcile(client: VpsOrgClient, inputs: Props, s: HistoryState, objects: Job[], current: Pending) {
-    const byId = new Map(objects.map((object) => [String(object.id), object]));
-    const items = s.items.flatMap((item) => {
-      const object = byId.get(String(item.id));
-      return object ? [spec.itemOf(object, item.trigger)] : []; // gone: deleted outside Pulumi
-    });
-    const pending = s.pending.filter((p) => byId.has(String(p.id)));
-    const held = new Set([...items, ...pending].map((item) => String(item.id)));
-    const prefix = historyPrefix(inputs);
-    for (const object of objects) {
-      if (held.has(String(object.id)) || !belongsTo(prefix, object) || !claim(noun, object.id)) continue;
-      const key = markerOf(object.description) ?? null;
-      // The current trigger's item is known in full; another one's trigger is read back from its description.
-      const trigger = key === current.key ? current.trigger : triggerFromDescription(object.description);
-      if (FAILED.has(object.status))
-        await remove(client, object.id); // ours, failed, holding a slot
-      else pending.push({ id: object.id, trigger, key });
+  /**
+   * Brings the state up to date with VPS.org. Of the objects carrying this history's marker that it
+   * does not hold, it deletes the failed ones (leftovers of a killed run, holding a slot) and adopts
+   * only the current trigger's item (`key`): one a killed run posted for this very release. Others
+   * are not its own: a history re-created after `retainOnDelete` or `pulumi state delete` leaves them.
+   */
+  async function reconcile(client: VpsOrgClient, inputs: Props, s: HistoryState, key: string, generation: string) {
+    const objects = await spec.list(client, Number(inputs.serverId));
+    const byId = dropVanished(s, objects);
+    const held = new Set(heldOf(s).map((item) => String(item.id)));
+    const mark = historyPrefix(inputs);
+    const isLeftover = (o: Job) => !held.has(String(o.id)) && belongsTo(mark, o) && FAILED_JOB_STATUSES.has(o.status);
+    for (const o of objects.filter(isLeftover)) if (claim(noun, o.id, o.created_at)) await spec.remove(client, o.id);
+    const trigger = String(inputs.trigger);
+    if (s.lastTrigger !== trigger && !s.pending.some((p) => p.key === key)) {
+      const mine = await takeMine(client, createSpec(inputs, trigger, key), objects, key, generation);
+      if (mine) s.pending.push(pendingOf(mine, trigger, key));
     }
     // Pending items already completed need no wait.
-    const done = pending.filter((p) => byId.get(String(p.id))?.status === "completed");
-    s.items = [...items, ...done.map((p) => spec.itemOf(byId.get(String(p.id))!, p.trigger))];
-    s.pending = pending.filter((p) => !done.includes(p));
+    const done = s.pending.filter((p) => byId.get(String(p.id))?.status === "completed");
+    s.items.push(...done.map((p) => spec.itemOf(byId.get(String(p.id))!, p.trigger)));
+    s.pending = s.pending.filter((p) => !done.includes(p));
     return done;
   }
 
@@ -128,8 +132,9 @@ export function historyResource(spec: HistorySpec) {
   async function waitPending(client: VpsOrgClient, inputs: Props, s: HistoryState, key: string): Promise<Pending[]> {
     const serverId = Number(inputs.serverId);
     const waiting = [...s.pending];
+    const timeoutMs = waitTimeoutOf(inputs, spec.defaultTimeoutMs);
     const results = await Promise.allSettled(
-      waiting.map((p) => waitForJob(client, noun, serverId, p.id, { timeoutMs: timeoutOf(inputs) })),
+      waiting.map((p) => waitForJob(client, noun, serverId, p.id, { timeoutMs })),
     );
     const finished: Pending[] = [];
     const problems: string[] = [];
@@ -142,7 +147,7 @@ export function historyResource(spec: HistorySpec) {
       }
       const error = result.reason as Error;
       if (error instanceof JobFailedError) {
-        if (!/no longer exists/.test(error.message)) await remove(client, p.id);
+        await spec.remove(client, p.id);
         s.pending = s.pending.filter((other) => other !== p);
         const retry = p.key === key ? ` The next \`pulumi up\` takes a new one for ${JSON.stringify(p.trigger)}.` : "";
         problems.push(`${error.message} The failed ${noun} was deleted; no kept ${noun} was deleted.${retry}`);
@@ -169,80 +174,63 @@ export function historyResource(spec: HistorySpec) {
     const keep = keepOf(inputs);
     const freeable = surplus(s.items, keep, maxAgeOf(inputs), { newer: 1 }).reverse(); // oldest first
     if (freeable.length < needed) {
-      const mine = s.items.length;
       throw new Error(
         `server ${serverId} already has ${count} ${spec.limitNoun}; VPS.org allows at most ${spec.limit} per server. ` +
-          `This ${spec.title} holds ${mine} of them and keeps ${keep} (the new one and ${keep - 1} before it), so it ` +
-          `can free ${freeable.length} of the ${needed} needed. Lower keep, or delete ${spec.limitNoun} it does not ` +
-          `manage (in VPS.org, or by removing their resources from the stack); it never deletes what it did not create.`,
+          `This ${spec.title} holds ${s.items.length} of them and keeps ${keep} (the new one and ${keep - 1} before it), ` +
+          `so it can free ${freeable.length} of the ${needed} needed. Lower keep, or delete ${spec.limitNoun} it does ` +
+          `not manage (in VPS.org, or by removing their resources from the stack); it never deletes what it did not create.`,
       );
     }
     for (const item of freeable.slice(0, needed)) {
-      await remove(client, item.id);
+      await spec.remove(client, item.id);
       s.items = s.items.filter((other) => other !== item);
     }
   }
 
-  /** POST once; an answer lost in transit is matched by the item's marker. */
-  async function post(client: VpsOrgClient, inputs: Props, trigger: string, key: string, before: Job[]) {
+  /**
+   * Posts the new item exactly once (job-create.ts): a lost answer is reconciled patiently by the
+   * item's marker. Its first look is `objects`, the list makeRoom just read, so no second request.
+   */
+  async function postOnce(client: VpsOrgClient, inputs: Props, key: string, generation: string, objects: Job[]) {
     const serverId = Number(inputs.serverId);
+    const served = [objects]; // later looks (after a lost answer) read VPS.org again
+    const list = async (c: VpsOrgClient, id: number) => served.pop() ?? (await spec.list(c, id));
+    const create = { ...createSpec(inputs, String(inputs.trigger), key), list };
     try {
-      return await spec.post(client, inputs, trigger, key);
+      return await findOrPost(client, create, serverId, key, generation);
     } catch (error) {
-      if (error instanceof BadRequestError) {
-        throw new Error(`VPS.org refused the ${noun} on server ${serverId}: ${error.serverMessage || error.message}`);
-      }
-      const ambiguous =
-        (error instanceof ApiConnectionError && error.mayHaveReachedServer) ||
-        error instanceof ServerError ||
-        error instanceof UnexpectedResponseError;
-      if (!ambiguous) throw error;
-      const known = new Set(before.map((object) => String(object.id)));
-      const list = await spec.list(client, serverId).catch(() => undefined);
-      const made = list?.find((object) => !known.has(String(object.id)) && markerOf(object.description) === key);
-      if (made) return made;
-      // The list answered without it: it was not made, and saying it "may exist" would mislead.
-      if (list) {
-        throw new Error(
-          `VPS.org did not answer the request to create a ${noun} on server ${serverId} (${(error as Error).message}), ` +
-            `and none was made: nothing is left behind. Run \`pulumi up\` again.`,
-        );
-      }
-      throw new Error(
-        `${(error as Error).message}. The ${noun} may exist all the same; the next \`pulumi up\` finds it by its marker and keeps it.`,
-      );
+      if (!(error instanceof BadRequestError)) throw error;
+      throw new Error(`VPS.org refused the ${noun} on server ${serverId}: ${error.serverMessage || error.message}`);
     }
   }
 
   /** One `up` of the history: reconcile, finish pending items, take a new one if the trigger is new, rotate. */
-  async function sync(client: VpsOrgClient, id: string, inputs: Props, s: HistoryState, creating: boolean) {
+  async function sync(client: VpsOrgClient, id: string, inputs: Props, s: HistoryState, generation: string) {
     const serverId = Number(inputs.serverId);
     const trigger = String(inputs.trigger);
     const key = itemKey(inputs, trigger, s.lastTrigger);
-    const mark = (finished: Pending[]) => {
+    const settle = (finished: Pending[]) => {
       if (finished.some((p) => p.key === key)) s.lastTrigger = trigger;
     };
+    const recorded = heldOf(s).length > 0; // the state holds the history, whatever happens next
     try {
-      mark(await reconcile(client, inputs, s, await spec.list(client, serverId), { id: "", trigger, key }));
-      mark(await waitPending(client, inputs, s, key));
+      settle(await reconcile(client, inputs, s, key, generation));
+      settle(await waitPending(client, inputs, s, key));
       if (s.lastTrigger !== trigger) {
-        const objects = await spec.list(client, serverId);
+        const objects = await spec.list(client, serverId); // after the waits: the slots as they are now
         await makeRoom(client, inputs, s, objects);
-        const made = await post(client, inputs, trigger, key, objects);
-        claim(noun, made.id);
-        s.pending.push({ id: made.id, trigger, key }); // recorded by any failure from here on
-        mark(await waitPending(client, inputs, s, key));
+        const made = await postOnce(client, inputs, key, generation, objects);
+        s.pending.push(pendingOf(made, trigger, key)); // recorded by any failure from here on
+        settle(await waitPending(client, inputs, s, key));
       }
       for (const item of surplus(s.items, keepOf(inputs), maxAgeOf(inputs))) {
-        await remove(client, item.id);
+        await spec.remove(client, item.id);
         s.items = s.items.filter((other) => other !== item);
       }
-      return output(inputs, s);
+      return output(inputs, s, generation);
     } catch (error) {
-      const message = (error as Error).message;
-      if (!creating || s.items.length > 0 || s.pending.length > 0) {
-        throw new ResourceInitError(message, id, output(inputs, s));
-      }
+      if (recorded || heldOf(s).length > 0)
+        throw new ResourceInitError((error as Error).message, id, output(inputs, s, generation));
       throw error;
     }
   }
@@ -254,8 +242,10 @@ export function historyResource(spec: HistorySpec) {
 
     async diff(_id: string, olds: Props, news: Props) {
       const s = stateOf(olds);
-      for (const id of heldIds(s)) noteOwned(noun, id);
-      const replaces = isUnknown(news.serverId) || String(olds.serverId) !== String(news.serverId) ? ["serverId"] : [];
+      noteHeld(s);
+      const replaces = ["serverId", "account"].filter(
+        (key) => isUnknown(news[key]) || String(olds[key] ?? "") !== String(news[key] ?? ""),
+      );
       const inputsChanged = ["keep", "waitTimeout", "namePrefix", "maxAge"].some(
         (key) => isUnknown(news[key]) || String(olds[key] ?? "") !== String(news[key] ?? ""),
       );
@@ -273,36 +263,41 @@ export function historyResource(spec: HistorySpec) {
 
     async create(inputs: Props, settings: ProviderSettings | undefined) {
       const id = `${noun}-history-${Number(inputs.serverId)}-${historyPrefix(inputs)}`;
-      const outs = await sync(clientFor(settings), id, inputs, stateOf({}), true);
-      return { id, outs };
+      const client = clientFor(settings, inputs.account);
+      return { id, outs: await sync(client, id, inputs, stateOf({}), randomUUID()) };
     },
 
     /** Refresh: items deleted outside Pulumi leave the list; the history itself stays. */
     async read(id: string, props: Props, settings: ProviderSettings | undefined) {
       const s = stateOf(props);
-      for (const held of heldIds(s)) noteOwned(noun, held);
-      const objects = await spec.list(clientFor(settings), Number(props.serverId));
-      const byId = new Map(objects.map((object) => [String(object.id), object]));
-      s.items = s.items.flatMap((item) => {
-        const object = byId.get(String(item.id));
-        return object ? [spec.itemOf(object, item.trigger)] : [];
-      });
-      s.pending = s.pending.filter((p) => byId.has(String(p.id)));
-      return { id, props: output(props, s) };
+      noteHeld(s);
+      dropVanished(s, await spec.list(clientFor(settings, props.account), Number(props.serverId)));
+      return { id, props: output(props, s, props.__generation) };
     },
 
     async update(id: string, olds: Props, news: Props, settings: ProviderSettings | undefined) {
       const s = stateOf(olds);
-      for (const held of heldIds(s)) noteOwned(noun, held);
-      return { outs: await sync(clientFor(settings), id, news, s, false) };
+      noteHeld(s);
+      // A history recorded before generations existed gets one now, for its later delete.
+      const generation = typeof olds.__generation === "string" ? olds.__generation : randomUUID();
+      return { outs: await sync(clientFor(settings, news.account), id, news, s, generation) };
     },
 
-    /** Destroy deletes every item the history holds (the engine skips this with `retainOnDelete`). */
+    /**
+     * Destroy deletes every item the history holds (the engine skips this with `retainOnDelete`),
+     * except one its replacement adopted: `pulumi up --replace` with unchanged inputs.
+     */
     async delete(_id: string, props: Props, settings: ProviderSettings | undefined) {
-      const client = clientFor(settings);
-      const held = heldIds(stateOf(props));
-      for (const id of held) noteOwned(noun, id); // never adoptable by a create later in this run
-      for (const id of held) await remove(client, id);
+      const s = stateOf(props);
+      noteHeld(s); // never adoptable by a create later in this run
+      const client = clientFor(settings, props.account);
+      for (const item of heldOf(s)) {
+        if (heldByReplacement(noun, item.id, item.createdAt, props.__generation)) {
+          progressLine(`${noun} ${item.id} is kept: the ${spec.title} that replaces this one adopted it.`);
+          continue;
+        }
+        await spec.remove(client, item.id);
+      }
     },
   };
 }

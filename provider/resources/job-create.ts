@@ -41,7 +41,7 @@ export async function takeMine<T extends Job>(
     if (item.status === "in_progress" || item.status === "completed") {
       if (claim(spec.kind, item.id, item.created_at)) {
         progressLine(`${spec.kind} ${item.id} (${item.status}) was started by an earlier run: adopting it.`);
-        noteAdoptedByMarker(spec.kind, item.id, generation);
+        noteAdoptedByMarker(spec.kind, item.id, item.created_at, generation);
         return item;
       }
     } else if (claim(spec.kind, item.id, item.created_at)) {

@@ -182,7 +182,7 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
 
     async delete(id: string, props: Props, settings: ProviderSettings | undefined) {
       noteOwned(noun, id, props.createdAt);
-      if (heldByReplacement(noun, id, props.__generation)) {
+      if (heldByReplacement(noun, id, props.createdAt, props.__generation)) {
         // `pulumi up --replace` with unchanged inputs: the replacement adopted this very object.
         progressLine(
           `${noun} ${id} is kept: its replacement (same inputs) adopted it. Change an input, such as the ` +

@@ -15,18 +15,26 @@ export const SNAPSHOT_NAME_MAX = 100;
 const SUFFIX_LENGTH = 7;
 
 /**
+ * Text made valid for a snapshot name, at most `max` characters: runs of other characters become
+ * one hyphen, none at either end. (A hyphen may end it again after the cut; auto-names keep that,
+ * since changing them would rename, and so replace, existing snapshots.)
+ */
+export function nameSafe(text: string, max: number): string {
+  return text
+    .replace(/[^A-Za-z0-9_-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, max);
+}
+
+/**
  * `pre-upgrade` becomes `pre-upgrade-x3k9q2a`: the resource name made valid, plus a suffix derived
  * from the URN and the inputs that make a new snapshot. It is the same in every `check` and every
  * process (a create retried after a killed run posts the same name), different in every stack and
  * for every resource, and new when a changed serverId or description replaces the snapshot.
  */
 export function autoName(inputs: Props): string {
-  const base =
-    String(inputs.__resourceName ?? "snapshot")
-      .replace(/[^A-Za-z0-9_-]+/g, "-")
-      .replace(/-{2,}/g, "-")
-      .replace(/^-|-$/g, "")
-      .slice(0, 60) || "snapshot";
+  const base = nameSafe(String(inputs.__resourceName ?? "snapshot"), 60) || "snapshot";
   const suffix = stableToken(
     [resourceIdentity(inputs), inputs.serverId ?? null, inputs.description ?? null],
     SUFFIX_LENGTH,

@@ -3,8 +3,8 @@
 // kind, whichever costs fewer requests (the account-wide pages or one list per server with
 // waiters, see lists.ts) and shows every waiter its own server's items.
 //
-// Schedule. A lone wait is checked at first-check, then every max interval (9, 19, 29 s ... by
-// default: StateChangeConf's moments from 19 s on, minus its early checks). With n waiters and a
+// Schedule. A lone wait is checked at first-check, then every max interval (19, 29, 39 s ... by
+// default: StateChangeConf's moments from 19 s on, minus its early checks at 10 and 13 s). With n waiters and a
 // tick costing c requests, the hub ticks every max * sqrt(c / n) (the interval that balances
 // requests against lag), never more often than one request per min interval on average, never
 // less often than the max interval unless the pages alone cost more than that. Every interval is
@@ -209,6 +209,9 @@ export class Poller {
       this.#watched.add(watched);
       const deadline = safeTimeout(() => waiter.settle({ error: options.onTimeout() }), options.timeoutMs);
       this.#wake(hub);
+      // Every wait is looked at before its deadline, however short its timeout ("10s" with a 19 s first check).
+      const latest = Date.now() + Math.floor(options.timeoutMs * 0.9);
+      if (!hub.ticking && hub.timer && hub.nextAt > latest) this.#schedule(hub, latest);
       this.#armProgress();
     });
   }
@@ -240,12 +243,13 @@ export class Poller {
   }
 
   /**
-   * The first check of an idle hub. Jitter only brings it forward, and by at most jitter x (max -
-   * first): a lone wait keeps StateChangeConf's phase (9, 19, 29 s ...), never falling behind it.
+   * The first check of an idle hub. Jitter only brings it forward, by at most jitter x the room to
+   * the max-interval grid below (0.1 x 1 s by default): a lone wait keeps StateChangeConf's phase
+   * (19, 29, 39 s ...) and never falls behind it.
    */
   #firstDelay(): number {
     const { firstCheckMs: first, maxIntervalMs: max, jitter } = this.settings;
-    const room = first < max ? max - first : first;
+    const room = Math.min(first, max - (first % max));
     return Math.max(0, Math.round(first - Math.random() * jitter * room));
   }
 

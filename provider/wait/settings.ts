@@ -12,7 +12,7 @@ export interface PollSettings {
   minIntervalMs: number;
   /** The interval of a lone wait, and the longest any waiter goes unchecked (VPSORG_POLL_MAX_MS, default 10 s). */
   maxIntervalMs: number;
-  /** Delay before the first check of a wait when nothing else is polling (VPSORG_POLL_FIRST_MS, default 0.9 x max). */
+  /** Delay before the first check of a wait when nothing else is polling (VPSORG_POLL_FIRST_MS, default 1.9 x max). */
   firstCheckMs?: number;
   /** Every interval is multiplied by a random factor in 1 ± jitter (VPSORG_POLL_JITTER, default 0.1). */
   jitter?: number;
@@ -55,9 +55,9 @@ export function pollSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): PollS
 export function normalizePollSettings(given: PollSettings): FullPollSettings {
   const min = clamp(given.minIntervalMs, 1, MAX_SETTING_MS, DEFAULT_POLL_SETTINGS.minIntervalMs);
   const max = clamp(given.maxIntervalMs, min, MAX_SETTING_MS, Math.max(min, DEFAULT_POLL_SETTINGS.maxIntervalMs));
-  // 0.9 x max puts a lone wait's checks at 9, 19, 29 s ...: the moments StateChangeConf (as the DigitalOcean
-  // provider uses it) checks from 19 s on, without its checks at 10 and 13 s.
-  const first = clamp(given.firstCheckMs, 0, MAX_SETTING_MS, Math.round(0.9 * max));
+  // 1.9 x max puts a lone wait's checks at 19, 29, 39 s ...: the moments StateChangeConf (as the DigitalOcean
+  // provider uses it) checks from 19 s on, without its checks at 10 and 13 s (jobs take minutes).
+  const first = clamp(given.firstCheckMs, 0, MAX_SETTING_MS, Math.round(1.9 * max));
   return {
     minIntervalMs: min,
     maxIntervalMs: max,

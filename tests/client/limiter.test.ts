@@ -3,6 +3,7 @@
 import { VpsOrgClient } from "../../provider/client";
 import { HttpClient } from "../../provider/client/http";
 import { normalizeRateLimit, rateLimitFromEnv, resetRateLimiters } from "../../provider/client/limiter";
+import { z } from "zod";
 import { TOKEN_A, TOKEN_B, useEmulator } from "../helpers/emulator";
 
 const ctx = useEmulator();
@@ -36,6 +37,24 @@ test("after a 429 the account's requests are paced: fewer reach the API in a tim
   expect(inWindow).toBeLessThan(20);
   await all;
   expect(await count("GET /api/v1/backups/")).toBe(20);
+});
+
+test("behind a busy limiter, a list that serves many goes before the queued requests", async () => {
+  await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 0, times: 1 }]);
+  const paced = { rateLimit: { minRps: 5 } };
+  await client(paced).servers.list(); // limited from here on: one request per 200 ms
+  const finished: string[] = [];
+  const normal = Array.from({ length: 6 }, (_, i) =>
+    client(paced)
+      .backups.list()
+      .then(() => finished.push(`normal-${i}`)),
+  );
+  const high = new HttpClient(options(paced))
+    .list("/snapshots/", z.looseObject({ id: z.number() }), {}, { priority: "high" })
+    .then(() => finished.push("high"));
+  await Promise.all([...normal, high]);
+  // The high one was asked for last; at most the request already let through goes before it.
+  expect(finished.indexOf("high")).toBeLessThanOrEqual(1);
 });
 
 test("Retry-After pauses every request of the account, from any client object, and no other account", async () => {

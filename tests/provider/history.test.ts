@@ -27,13 +27,13 @@ async function snapshotHistory(args: Partial<ConstructorParameters<typeof Snapsh
 }
 
 /** The next `pulumi up` after a killed one: a new provider host (nothing in memory), the state as it was saved. */
-async function restartHost(): Promise<MiniEngine> {
+async function restartHost(extraEnv: NodeJS.ProcessEnv = {}): Promise<MiniEngine> {
   const saved = [...ctx.engine.resources.values()];
   await ctx.host.stop();
   const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...env } = process.env;
   ctx.host = await ProviderHost.start({
     cwd: PROGRAM_DIR,
-    env: { ...env, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" },
+    env: { ...env, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150", ...extraEnv },
   });
   await ctx.host.configure({ "vpsorg:apiToken": secret(TOKEN_A), "vpsorg:apiUrl": ctx.url });
   const engine = new MiniEngine(ctx.host);
@@ -188,6 +188,94 @@ test("a lost answer to the POST is matched by the item's marker: one snapshot, r
   expect(await posts()).toBe(1);
 });
 
+/** The POST commits and its answer is lost; from the moment it arrives, the list answers 503 `times` times. */
+async function lostThenListDown(times: number) {
+  await ctx.control.faults([
+    { method: "POST", path: "/snapshots/$", effect: "commit-then-drop", latencyMs: 300, times: 1 },
+  ]);
+  void (async () => {
+    for (let i = 0; i < 200 && (await posts()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await ctx.control.faults([{ method: "GET", path: "/snapshots/$", status: 503, times }]);
+  })();
+}
+
+test("a lost answer while the list is down for a while: reconciled patiently, one snapshot, recorded", async () => {
+  await ctx.control.clearRequests();
+  await lostThenListDown(7); // more than one list's own retries
+  const state = await ctx.engine.up(await snapshotHistory({ trigger: "v1" }));
+  const [item] = itemsOf(state);
+  expect(item.trigger).toBe("v1");
+  expect(await posts()).toBe(1);
+  expect((await snapshotsOn12345()).map((s) => s.id).sort()).toEqual([...SEEDED_SNAPSHOTS, item.id].sort());
+  expect(ctx.host.stderr.join("")).toMatch(/the answer to creating a snapshot on server 12345 was lost; asking/);
+});
+
+test("a lost answer VPS.org cannot be asked about in time: the error says one may exist; the next up adopts it", async () => {
+  const engine = await restartHost({ VPSORG_RECONCILE_MS: "0" });
+  await ctx.control.clearRequests();
+  await lostThenListDown(50);
+  const reg = await snapshotHistory({ trigger: "v1" });
+  const error = await engine.up(reg).catch((e) => e);
+  expect(error.message).toMatch(
+    /A snapshot may exist: the next `pulumi up` finds it by its marker \[pulumi:[a-z0-9]{10}\] and adopts it/,
+  );
+  expect(engine.resources.size).toBe(0);
+  const [made] = (await snapshotsOn12345()).filter((s) => !SEEDED_SNAPSHOTS.includes(s.id));
+  expect(made).toBeDefined();
+
+  await ctx.control.clearFaults();
+  const adopted = await engine.up(reg);
+  expect(itemsOf(adopted).map((item) => item.id)).toEqual([made.id]);
+  expect(adopted.outputs.lastTrigger).toBe("v1");
+  expect(await posts()).toBe(1);
+  expect((await snapshotsOn12345()).map((s) => s.id).sort()).toEqual([...SEEDED_SNAPSHOTS, made.id].sort());
+});
+
+test("pulumi up --replace in a new host, inputs unchanged: the replacement adopts the item, none is deleted", async () => {
+  const reg = await snapshotHistory({ trigger: "v1" });
+  const old = await ctx.engine.up(reg);
+  const [item] = itemsOf(old);
+  // A later `pulumi up --replace` in a new host: check with no olds, create, delete the old; no diff
+  // shows the host the old history's items.
+  const engine = await restartHost();
+  await ctx.control.clearRequests();
+  const { inputs } = await engine.host.check(HISTORY_URN, {}, reg.inputs);
+  const created = await engine.host.create(HISTORY_URN, inputs);
+  await engine.host.delete(old.id, HISTORY_URN, old.outputs);
+  expect(itemsOf({ outputs: created.outputs }).map((kept) => kept.id)).toEqual([item.id]);
+  expect(created.outputs.__generation).not.toEqual(old.outputs.__generation);
+  expect(await posts()).toBe(0);
+  const { byRoute } = await ctx.control.requests();
+  expect(Object.keys(byRoute).filter((route) => route.startsWith("DELETE "))).toEqual([]);
+  expect((await snapshotsOn12345()).map((s) => s.id).sort()).toEqual([...SEEDED_SNAPSHOTS, item.id].sort());
+  expect(engine.host.stderr.join("")).toMatch(
+    new RegExp(`snapshot ${item.id} is kept: the SnapshotHistory that replaces this one adopted it`),
+  );
+  // The replacement's own delete (a later destroy) deletes it.
+  await engine.host.delete(created.id, HISTORY_URN, created.outputs);
+  expect((await snapshotsOn12345()).map((s) => s.id).sort()).toEqual(SEEDED_SNAPSHOTS);
+});
+
+test("a history re-created after `pulumi state delete` leaves the old one's items alone", async () => {
+  await ctx.engine.up(await snapshotHistory({ keep: 2, trigger: "v1" }));
+  const old = itemsOf(await ctx.engine.up(await snapshotHistory({ keep: 2, trigger: "v2" })));
+  // The state forgets the history (state delete, or a destroy with retainOnDelete); a new run makes it again.
+  const engine = await restartHost();
+  engine.resources.delete(HISTORY_URN);
+  const again = await engine.up(await snapshotHistory({ keep: 2, trigger: "v3" }));
+  expect(itemsOf(again).map((item) => item.trigger)).toEqual(["v3"]);
+  // keep 1: it rotates away its own v3, never the old history's v1 and v2.
+  const next = await engine.up(await snapshotHistory({ keep: 1, trigger: "v4" }));
+  expect(itemsOf(next).map((item) => item.trigger)).toEqual(["v4"]);
+  expect((await snapshotsOn12345()).map((s) => s.id).sort()).toEqual(
+    [...SEEDED_SNAPSHOTS, ...old.map((item) => item.id), itemsOf(next)[0].id].sort(),
+  );
+  await engine.deleteAllBut();
+  expect((await snapshotsOn12345()).map((s) => s.id).sort()).toEqual(
+    [...SEEDED_SNAPSHOTS, ...old.map((item) => item.id)].sort(),
+  );
+});
+
 test("a host killed while an update waits: the next up adopts the new release's item and rotates", async () => {
   await ctx.engine.up(await snapshotHistory({ keep: 2, trigger: "v1" }));
   const v2 = await ctx.engine.up(await snapshotHistory({ keep: 2, trigger: "v2" }));
@@ -272,6 +360,7 @@ test("check names each bad property, without any request", async () => {
     [{ trigger: "" }, "trigger", /must not be empty/],
     [{ trigger: "v1", maxAge: "30 days" }, "maxAge", /such as "30d"/],
     [{ trigger: "v1", namePrefix: "my app" }, "namePrefix", /letters, digits/],
+    [{ trigger: "v1", account: "my account" }, "account", /letters, digits, hyphens or underscores/],
   ];
   for (const [args, property, reason] of cases) {
     const error = await ctx.engine.up(await snapshotHistory(args)).catch((e) => e);

@@ -179,10 +179,14 @@ describe("schedule", () => {
     expect(pollInterval(defaults, 1_000, 10)).toBe(10_000); // 10 pages a tick: one request a second
   });
 
-  test("settings come from the environment, bounded, with the first check at 0.9 x max by default", () => {
-    expect(pollSettingsFromEnv({})).toMatchObject({ minIntervalMs: 1_000, maxIntervalMs: 10_000, firstCheckMs: 9_000 });
+  test("settings come from the environment, bounded, with the first check at 1.9 x max by default", () => {
+    expect(pollSettingsFromEnv({})).toMatchObject({
+      minIntervalMs: 1_000,
+      maxIntervalMs: 10_000,
+      firstCheckMs: 19_000,
+    });
     const test = normalizePollSettings(pollSettingsFromEnv({ VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" }));
-    expect(test).toMatchObject({ minIntervalMs: 40, maxIntervalMs: 150, firstCheckMs: 135 });
+    expect(test).toMatchObject({ minIntervalMs: 40, maxIntervalMs: 150, firstCheckMs: 285 });
     const wild = normalizePollSettings(
       pollSettingsFromEnv({
         VPSORG_POLL_MIN_MS: "-5",
@@ -192,7 +196,16 @@ describe("schedule", () => {
         VPSORG_PROGRESS_MS: "1e15",
       }),
     );
-    expect(wild).toMatchObject({ minIntervalMs: 1, maxIntervalMs: 3_600_000, firstCheckMs: 3_240_000, jitter: 0.5 });
+    expect(wild).toMatchObject({ minIntervalMs: 1, maxIntervalMs: 3_600_000, firstCheckMs: 3_600_000, jitter: 0.5 });
     expect(wild.progressIntervalMs).toBe(3_600_000);
   });
+});
+
+test("a wait shorter than the first check is still looked at before its deadline", async () => {
+  const { poller } = recordingPoller({ firstCheckMs: 60_000, maxIntervalMs: 60_000 });
+  // 801 is completed: one look finds it, although the first tick would only come after a minute.
+  const started = Date.now();
+  const snap = await waitForSnapshot(client(), 12345, 801, { timeoutMs: 1_000, poller });
+  expect(snap.status).toBe("completed");
+  expect(Date.now() - started).toBeLessThan(1_000);
 });
