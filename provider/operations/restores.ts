@@ -186,7 +186,8 @@ async function rejectionExplained(
     const busyHere = restoringHere.has(String(serverId)) ? " (another restore of this stack is restoring it)" : "";
     throw new RestoreRejectedError(
       `server ${serverId}${server?.name ? ` (${server.name})` : ""} cannot be restored now: ${state}${busyHere}. ` +
-        `The API said: ${error.serverMessage || "bad request"}. Wait until the server is active, then run again.`,
+        `The API said: ${(error.serverMessage || "bad request").replace(/\.+$/, "")}. Wait until the server is ` +
+        `active, then run again.`,
     );
   }
 }

@@ -46,6 +46,8 @@ export class ProviderHost {
     private readonly child: ChildProcess,
     private readonly client: InstanceType<typeof provrpc.ResourceProviderClient>,
     readonly stderr: string[],
+    /** Everything the host wrote to stdout (its port first), to check that nothing secret is printed. */
+    readonly stdout: string[] = [],
   ) {}
 
   /** Starts the host in `cwd` (the Pulumi program's directory, where `pulumi-vpsorg` resolves). */
@@ -57,6 +59,8 @@ export class ProviderHost {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const stderr: string[] = [];
+    const stdout: string[] = [];
+    child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
     const port = await new Promise<number>((resolve, reject) => {
       let out = "";
@@ -68,7 +72,7 @@ export class ProviderHost {
       child.on("exit", (code) => reject(new Error(`provider host exited with ${code}: ${stderr.join("")}`)));
     });
     const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    return new ProviderHost(child, client, stderr);
+    return new ProviderHost(child, client, stderr, stdout);
   }
 
   async stop(): Promise<void> {
