@@ -211,6 +211,7 @@ async function settleLostAnswer(client: VpsOrgClient, serverId: Id, postError: E
   }
   throw new RestoreRejectedError(
     `VPS.org did not answer the restore of server ${serverId} (${postError.message}), and the server is ` +
-      `"${server.status}", not restoring: no restore started. Run \`pulumi up\` again.`,
+      `"${server.status}", not restoring: no restore is running (one that started has already ended). Check the ` +
+      `server, then run \`pulumi up\` again.`,
   );
 }

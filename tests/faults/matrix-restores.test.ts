@@ -6,7 +6,8 @@ import { everywhere, type Kind, onList, onPost, runScenario, type Scenario, useF
 const fixture = useFaultEmulator();
 
 const manual = { manual: true };
-const NOT_STARTED = /the server is "active", not restoring: no restore started\. Run `pulumi up` again\.$/;
+const NOT_STARTED =
+  /the server is "active", not restoring: no restore is running \(one that started has already ended\)\. Check the server, then run `pulumi up` again\.$/;
 
 const rows: Scenario[] = [
   { fault: "503 on the restore POST", rules: onPost({ status: 503 }), first: NOT_STARTED },

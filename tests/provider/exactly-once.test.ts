@@ -35,8 +35,8 @@ const objectsOf = async (kind: "snapshots" | "backups") =>
     .map((o) => String(o.id))
     .sort();
 const idsIn = (engine: MiniEngine) => [...engine.resources.values()].map((r) => r.id).sort();
-const until = async (check: () => Promise<boolean>) => {
-  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 25));
+const until = async (check: () => Promise<boolean>, ms = 5_000) => {
+  for (let i = 0; i < ms / 25 && !(await check()); i++) await new Promise((r) => setTimeout(r, 25));
 };
 
 describe("a provider host killed while create waits", () => {
@@ -225,6 +225,27 @@ describe("a restore that fails", () => {
     const retried = await engine.up((await registeredInputs(make(["two"])))[0]);
     expect(retried.outputs).toMatchObject({ outcome: "succeeded", serverStatus: "active" });
   });
+});
+
+test("a restore whose answer is lost while the server cannot be read for a while is not started twice", async () => {
+  await ctx.control.settings({ restoreDurationMs: 20_000 }); // a restore takes minutes: still running when asked
+  const engine = new MiniEngine(await newHost());
+  const [reg] = await registeredInputs(() =>
+    restoreSnapshot("lost-restore", { snapshotId: 801, acknowledgeDataLoss: true }),
+  );
+  await ctx.control.faults([
+    { method: "POST", path: "/snapshots/801/restore/$", effect: "commit-then-drop", latencyMs: 300, times: 1 },
+  ]);
+  void until(
+    async () => ((await ctx.control.requests()).byRoute["POST /api/v1/snapshots/:snapshotId/restore/"] ?? 0) === 1,
+  ).then(() => ctx.control.faults([{ method: "GET", path: "/servers/12345/$", status: 503, times: 7 }]));
+  const running = engine.up(reg);
+  // Once the wait polls the servers list, the lost answer was settled: the restore had started.
+  await until(async () => (await ctx.control.requests()).byRoute["GET /api/v1/servers/"] !== undefined, 30_000);
+  await ctx.control.finishRestore(12345);
+  const state = await running;
+  expect(state.outputs).toMatchObject({ outcome: "succeeded", serverStatus: "active" });
+  expect((await ctx.control.requests()).byRoute["POST /api/v1/snapshots/:snapshotId/restore/"]).toBe(1);
 });
 
 describe("bad input is refused before any request", () => {
