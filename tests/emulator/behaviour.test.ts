@@ -104,7 +104,7 @@ test("unknown fault fields are refused with a clear message", async () => {
 
 test("the CLI starts on a free port, prints its URL and serves each token's account", async () => {
   // The file package.json's "bin" names, run as npx runs it: through its shebang and executable bit.
-  const bin = join(__dirname, "..", "..", "dist", "emulator", "cli.js");
+  const bin = join(__dirname, "..", "..", "emulator", "dist", "cli.js");
   const cli = spawn(bin, ["--port", "0", "--token", "vps_a", "--token", "vps_b"]);
   try {
     const line = await new Promise<string>((resolve, reject) => {
