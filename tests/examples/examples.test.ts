@@ -3,17 +3,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runtime } from "@pulumi/pulumi";
 import { load } from "js-yaml";
+import { programFrom } from "../harness/load-program";
 import { runProgram } from "../harness/program";
 import { PROGRAM_DIR, useStack } from "../helpers/stack";
 
 const ctx = useStack();
-const example = (name: string) => () => {
-  let exported: Record<string, unknown> = {};
-  jest.isolateModules(() => {
-    exported = require(join(PROGRAM_DIR, "examples", name, "index.ts"));
-  });
-  return exported;
-};
+const example = (name: string) => programFrom(join(PROGRAM_DIR, "examples", name, "index.ts"));
 const restores = async () => {
   const { byRoute } = await ctx.control.requests();
   return (

@@ -6,6 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MiniEngine } from "../harness/engine";
+import { programFrom } from "../harness/load-program";
 import { runProgram } from "../harness/program";
 import { ProviderHost, secret } from "../harness/provider-host";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
@@ -107,13 +108,7 @@ test("the compiled program comes up against the emulator through the host, and i
     await host.configure({ "vpsorg:apiToken": secret(TOKEN_A), "vpsorg:apiUrl": ctx.url });
     setProgramConfig(TOKEN_A, ctx.url);
     const engine = new MiniEngine(host);
-    const program = () => {
-      let exported: Record<string, unknown> = {};
-      jest.isolateModules(() => {
-        exported = require(join(dir, "bin", "index.js"));
-      });
-      return exported;
-    };
+    const program = programFrom(join(dir, "bin", "index.js"));
     const up = await runProgram(program, engine, "up");
     expect(up.errors).toEqual([]);
     expect(up.outputs).toMatchObject({
