@@ -4,7 +4,7 @@ const globals = require("globals");
 const tseslint = require("typescript-eslint");
 
 module.exports = tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", ".pulumi-demo/"] },
+  { ignores: ["**/dist/", "**/node_modules/", "coverage/", ".pulumi-demo/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,58 +1,147 @@
 #!/usr/bin/env node
-// vpsorg-emulator: starts the VPS.org API emulator and prints one line with its base URL.
+// vpsorg-emulator: starts the VPS.org API emulator and prints what a user needs to point the
+// provider at it: its URL, its token(s) and the lines to export. Errors are one line, no stack.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulator } from "./server";
+import { DEFAULT_SETTINGS as D } from "./state";
 
-const USAGE = `usage: vpsorg-emulator [--port 0] [--host 127.0.0.1] [--token vps_a --token vps_b ...]
-                       [--manual] [--backup-duration MS] [--snapshot-duration MS] [--restore-duration MS]
-                       [--page-size N] [--log]
+/** Exit codes, as --help lists them. */
+const EXIT_USAGE = 2;
+const EXIT_CANNOT_START = 3;
 
-Each --token is an account of its own (default: vps_test_token). The first account holds the
-vendor's example server 12345 with its backups and snapshots. Control API: <origin>/_emulator/.`;
+export const USAGE = `usage: vpsorg-emulator [options]
+
+Starts a local emulator of the VPS.org API (servers, backups, snapshots, restores).
+
+options:
+  --port N                 port to listen on (default 0: a free port, printed on start)
+  --host ADDRESS           address to listen on (default 127.0.0.1)
+  --token TOKEN            an accepted API token; repeat for several accounts (default vps_test_token)
+  --manual                 jobs stay in_progress until completed through the control API
+  --backup-duration MS     time until a backup is completed (default ${D.backupDurationMs})
+  --snapshot-duration MS   time until a snapshot is completed (default ${D.snapshotDurationMs})
+  --restore-duration MS    time a restore keeps the server in "restoring" (default ${D.restoreDurationMs})
+  --page-size N            default page size of list endpoints (default ${D.pageSize})
+  --log                    log every request (never the Authorization header)
+  --version                print the version and exit
+  -h, --help               print this help and exit
+
+The first token's account holds the vendor's example server 12345 with its backups and snapshots;
+every other token is an account with a server of its own. Control API (no token): <origin>/_emulator/.
+Exit codes: 0 stopped by SIGINT/SIGTERM, ${EXIT_USAGE} bad arguments, ${EXIT_CANNOT_START} cannot start (port in use, address not available).`;
+
+/** The emulator package's version: dist/cli.js reads ../package.json, the source ./package.json. */
+function version(): string {
+  for (const path of [join(__dirname, "package.json"), join(__dirname, "..", "package.json")]) {
+    if (!existsSync(path)) continue;
+    const manifest = JSON.parse(readFileSync(path, "utf8")) as { name?: string; version?: string };
+    if (manifest.name === "vpsorg-emulator" && manifest.version) return manifest.version;
+  }
+  return "unknown";
+}
+
+class UsageError extends Error {}
+
+/** Every flag; --help must list each (tests/emulator/cli.test.ts checks it). */
+export const OPTIONS = {
+  port: { type: "string", default: "0" },
+  host: { type: "string", default: "127.0.0.1" },
+  token: { type: "string", multiple: true },
+  manual: { type: "boolean", default: false },
+  "backup-duration": { type: "string" },
+  "snapshot-duration": { type: "string" },
+  "restore-duration": { type: "string" },
+  "page-size": { type: "string" },
+  log: { type: "boolean", default: false },
+  version: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: OPTIONS,
+    }).values;
+  } catch (error) {
+    // parseArgs names the flag ("Unknown option '--prot'"); the usage follows.
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function whole(name: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0 || n > max) {
+    throw new UsageError(`--${name} must be a whole number from 0 to ${max}, got "${value}"`);
+  }
+  return n;
+}
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string", default: "0" },
-      host: { type: "string", default: "127.0.0.1" },
-      token: { type: "string", multiple: true },
-      manual: { type: "boolean", default: false },
-      "backup-duration": { type: "string" },
-      "snapshot-duration": { type: "string" },
-      "restore-duration": { type: "string" },
-      "page-size": { type: "string" },
-      log: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
+  const values = parse(process.argv.slice(2));
+  if (values.help) return void console.log(USAGE);
+  if (values.version) return void console.log(version());
+  const port = whole("port", values.port, 65535);
+  const tokens = values.token?.length ? values.token : ["vps_test_token"];
+  let emulator;
+  try {
+    emulator = await startEmulator({
+      port,
+      host: values.host,
+      tokens,
+      manual: values.manual,
+      backupDurationMs: whole("backup-duration", values["backup-duration"]),
+      snapshotDurationMs: whole("snapshot-duration", values["snapshot-duration"]),
+      restoreDurationMs: whole("restore-duration", values["restore-duration"]),
+      pageSize: whole("page-size", values["page-size"]),
+      log: values.log,
+    });
+  } catch (error) {
+    throw cannotListen(error as NodeJS.ErrnoException, values.host, port) ?? error;
   }
-  const number = (name: string, value: string | undefined) => {
-    if (value === undefined) return undefined;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got "${value}"`);
-    return n;
-  };
-  const emulator = await startEmulator({
-    port: number("port", values.port),
-    host: values.host,
-    tokens: values.token?.length ? values.token : undefined,
-    manual: values.manual,
-    backupDurationMs: number("backup-duration", values["backup-duration"]),
-    snapshotDurationMs: number("snapshot-duration", values["snapshot-duration"]),
-    restoreDurationMs: number("restore-duration", values["restore-duration"]),
-    pageSize: number("page-size", values["page-size"]),
-    log: values.log,
-  });
-  console.log(`vpsorg-emulator listening on ${emulator.url} (control API: ${emulator.controlUrl})`);
+  const accounts = tokens.map((t, i) => `  ${t}${i === 0 ? "  (the vendor's example server 12345)" : ""}`);
+  console.log(
+    [
+      `vpsorg-emulator ${version()} listening on ${emulator.url}`,
+      `control API: ${emulator.controlUrl}`,
+      `token${tokens.length > 1 ? "s, one account each" : ""}:`,
+      ...accounts,
+      "",
+      "Point the provider and the client at it:",
+      `  export VPS_API_URL=${emulator.url}`,
+      `  export VPS_API_TOKEN=${tokens[0]}`,
+      "or, for a stack:",
+      `  pulumi config set vpsorg:apiUrl ${emulator.url}`,
+      `  pulumi config set --secret vpsorg:apiToken ${tokens[0]}`,
+      "",
+      "Ctrl-C stops it.",
+    ].join("\n"),
+  );
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 }
 
-main().catch((error: Error) => {
-  console.error(`vpsorg-emulator: ${error.message}\n\n${USAGE}`);
-  process.exit(2);
-});
+/** The listen errors a user can fix, as one line saying how; undefined for anything else. */
+function cannotListen(error: NodeJS.ErrnoException, host: string, port: number | undefined): Error | undefined {
+  const where = `${host}:${port ?? 0}`;
+  if (error.code === "EADDRINUSE") {
+    return new Error(`port ${port} on ${host} is already in use: stop what uses it, or choose --port 0 for a free one`);
+  }
+  if (error.code === "EACCES") return new Error(`not allowed to listen on ${where}: choose a port above 1023`);
+  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
+    return new Error(`cannot listen on ${where}: ${host} is not an address of this machine (try --host 127.0.0.1)`);
+  }
+  return undefined;
+}
+
+if (require.main === module) {
+  main().catch((error: Error) => {
+    const usage = error instanceof UsageError;
+    console.error(`vpsorg-emulator: ${error.message}${usage ? "\nRun vpsorg-emulator --help for every flag." : ""}`);
+    process.exit(usage ? EXIT_USAGE : EXIT_CANNOT_START);
+  });
+}

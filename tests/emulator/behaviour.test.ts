@@ -1,7 +1,5 @@
 // The emulator's own behaviour: jobs by time and by command, restores, expiry, accounts,
-// fault injection, request counts, and the CLI.
-import { spawn } from "node:child_process";
-import { join } from "node:path";
+// fault injection, request counts. The CLI: tests/emulator/cli.test.ts.
 import { VpsOrgClient } from "../../provider/client";
 import { TOKEN_A, TOKEN_B, useEmulator } from "../helpers/emulator";
 
@@ -100,25 +98,4 @@ test("faults match by method and path, fire with their probability and retire af
 
 test("unknown fault fields are refused with a clear message", async () => {
   await expect(ctx.control.faults([{ method: "GET", colour: "red" }])).rejects.toThrow(/colour/);
-});
-
-test("the CLI starts on a free port, prints its URL and serves each token's account", async () => {
-  // The file package.json's "bin" names, run as npx runs it: through its shebang and executable bit.
-  const bin = join(__dirname, "..", "..", "dist", "emulator", "cli.js");
-  const cli = spawn(bin, ["--port", "0", "--token", "vps_a", "--token", "vps_b"]);
-  try {
-    const line = await new Promise<string>((resolve, reject) => {
-      cli.stdout.on("data", (chunk: Buffer) => resolve(chunk.toString()));
-      cli.on("exit", (code) => reject(new Error(`exited with ${code}`)));
-      cli.on("error", reject);
-    });
-    const url = /(http:\/\/127\.0\.0\.1:\d+\/api\/v1)/.exec(line)?.[1];
-    expect(url).toBeDefined();
-    const servers = await new VpsOrgClient({ token: "vps_a", baseUrl: url }).servers.list();
-    expect(servers[0]).toMatchObject({ id: 12345, name: "web-server-01" });
-    const others = await new VpsOrgClient({ token: "vps_b", baseUrl: url }).servers.list();
-    expect(others[0].id).not.toBe(12345);
-  } finally {
-    cli.kill();
-  }
 });

@@ -1,19 +1,12 @@
-// The restore examples and the GitOps example, run as programs through the engine-protocol harness.
-import { readFileSync } from "node:fs";
+// The restore examples, run as programs through the engine-protocol harness (GitOps: gitops.test.ts).
 import { join } from "node:path";
 import { runtime } from "@pulumi/pulumi";
-import { load } from "js-yaml";
+import { programFrom } from "../harness/load-program";
 import { runProgram } from "../harness/program";
 import { PROGRAM_DIR, useStack } from "../helpers/stack";
 
 const ctx = useStack();
-const example = (name: string) => () => {
-  let exported: Record<string, unknown> = {};
-  jest.isolateModules(() => {
-    exported = require(join(PROGRAM_DIR, "examples", name, "index.ts"));
-  });
-  return exported;
-};
+const example = (name: string) => programFrom(join(PROGRAM_DIR, "examples", name, "index.ts"));
 const restores = async () => {
   const { byRoute } = await ctx.control.requests();
   return (
@@ -26,7 +19,6 @@ const setConfig = (key: string, value: string) => runtime.setConfig(`vpsorg:${ke
 afterEach(() => {
   setConfig("rollback", "false");
   setConfig("restoreRequestedAt", "");
-  setConfig("release", "unreleased");
 });
 
 test("pre-upgrade-rollback: the snapshot alone, then a rollback switched on by one line of config", async () => {
@@ -72,37 +64,4 @@ test("restore-latest-backup: restores the newest automatic backup once per reque
   expect(again.errors).toEqual([]);
   expect(again.steps.get("restore-latest")).toBe("same");
   expect(await restores()).toBe(1);
-});
-
-test("gitops: a new release replaces the pre-release snapshot, leaving exactly one", async () => {
-  const program = example("gitops");
-  setConfig("release", "v1");
-  const v1 = await runProgram(program, ctx.engine, "up");
-  expect(v1.errors).toEqual([]);
-  setConfig("release", "v2");
-  const v2 = await runProgram(program, ctx.engine, "up");
-  expect(v2.steps.get("pre-release")).toBe("replace");
-  const mine = (await ctx.control.state()).snapshots.filter((s) => s.name.startsWith("pre-release-"));
-  expect(mine.map((s) => s.name)).toEqual([v2.outputs.snapshotName]);
-});
-
-test("gitops workflow: tests against the emulator, previews pull requests, applies main", () => {
-  const path = join(PROGRAM_DIR, "examples", "gitops", ".github", "workflows", "infrastructure.yml");
-  const workflow = load(readFileSync(path, "utf8")) as {
-    on: { pull_request: unknown; push: { branches: string[] } };
-    jobs: Record<string, { if?: string; needs?: string; steps: Array<{ run?: string; with?: { command?: string } }> }>;
-  };
-  expect(workflow.on).toHaveProperty("pull_request");
-  expect(workflow.on.push.branches).toEqual(["main"]);
-  const runs = (job: string) => workflow.jobs[job].steps.map((s) => s.run ?? "").join("\n");
-  expect(runs("test")).toMatch(/npx vpsorg-emulator --port 8080 --token vps_ci/);
-  expect(runs("test")).toMatch(/pulumi config set vpsorg:apiUrl http:\/\/127\.0\.0\.1:8080\/api\/v1/);
-  expect(runs("test")).toMatch(/pulumi up --yes/);
-  const command = (job: string) => workflow.jobs[job].steps.find((s) => s.with?.command)?.with?.command;
-  expect(command("preview")).toBe("preview");
-  expect(workflow.jobs.preview.if).toBe("github.event_name == 'pull_request'");
-  expect(command("up")).toBe("up");
-  expect(workflow.jobs.up.if).toMatch(/github.event_name == 'push' && github.ref == 'refs\/heads\/main'/);
-  expect(workflow.jobs.preview.needs).toBe("test");
-  expect(workflow.jobs.up.needs).toBe("test");
 });

@@ -4,19 +4,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pulumiCliVersion } from "../../scripts/demo";
+import { programFrom } from "../harness/load-program";
 import { runProgram } from "../harness/program";
 import { TOKEN_A } from "../helpers/emulator";
 import { PROGRAM_DIR, useStack } from "../helpers/stack";
 
 const ctx = useStack();
 const PROGRAM = join(PROGRAM_DIR, "examples", "quickstart", "index.ts");
-const program = () => {
-  let exported: Record<string, unknown> = {};
-  jest.isolateModules(() => {
-    exported = require(PROGRAM);
-  });
-  return exported;
-};
+const program = programFrom(PROGRAM);
 
 test("the quickstart previews, comes up with its outputs, refreshes and is destroyed", async () => {
   const preview = await runProgram(program, ctx.engine, "preview");

@@ -74,6 +74,11 @@ export async function runProgram(
           if (mode === "preview") {
             const { step, inputs } = await engine.preview(reg);
             run.steps.set(args.name, step);
+            // As the engine does: a resource that stays keeps its id (and, unchanged, its outputs)
+            // in a preview, so what depends on it is known; a new or replaced one is unknown.
+            const old = engine.resources.get(urnOf(reg.type, reg.name));
+            if (old && step === "same") return { id: old.id, state: old.outputs };
+            if (old && step === "update") return { id: old.id, state: inputs };
             return { id: undefined, state: inputs };
           }
           const state = await engine.up(reg);

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Packs this checkout's two packages into examples/gitops/vendor/ and refreshes the example's lock
+# file, so the example installs as shipped (`npm ci`) before the packages are on npm. Run it after
+# a version bump, and before a release. Needs the npm registry for the example's other dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm run build
+rm -f examples/gitops/vendor/*.tgz
+npm pack --ignore-scripts --pack-destination examples/gitops/vendor
+npm pack --ignore-scripts --workspace vpsorg-emulator --pack-destination examples/gitops/vendor
+cd examples/gitops
+# npm keeps a locked tarball's old integrity when the version is unchanged: forget both entries first.
+node -e '
+  const fs = require("fs");
+  if (!fs.existsSync("package-lock.json")) process.exit(0);
+  const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8"));
+  for (const name of ["pulumi-vpsorg", "vpsorg-emulator"]) delete lock.packages[`node_modules/${name}`];
+  fs.writeFileSync("package-lock.json", JSON.stringify(lock, null, 2) + "\n");'
+npm install --package-lock-only --ignore-scripts --no-audit --no-fund
