@@ -115,7 +115,7 @@ test("the compiled program comes up against the emulator through the host, and i
       snapshotName: expect.stringMatching(/^consumer-snapshot-/),
       snapshotStatus: "completed",
       backupStatus: "completed",
-      providerKinds: ["backup", "backupRestore", "snapshot", "snapshotRestore"],
+      providerKinds: ["backup", "backupHistory", "backupRestore", "snapshot", "snapshotHistory", "snapshotRestore"],
       subpathsLoaded: ["function", "function", "function", "undefined"],
     });
     // The state's shim loads the provider from the program's node_modules: the installed tarball.
