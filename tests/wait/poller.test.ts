@@ -181,7 +181,7 @@ describe("schedule", () => {
 
   test("settings come from the environment, bounded, with the first check at 1.9 x max by default", () => {
     expect(pollSettingsFromEnv({})).toMatchObject({
-      minIntervalMs: 1_000,
+      minIntervalMs: 300,
       maxIntervalMs: 10_000,
       firstCheckMs: 19_000,
     });
