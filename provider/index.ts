@@ -36,7 +36,28 @@ function guarded<P extends Record<string, Method>>(provider: P): P {
   return wrapped as P;
 }
 
-export const providers = {
+/**
+ * What the shim calls on `providers[kind]`, declared here rather than inferred from the resources,
+ * so that this module's declarations import no schema library (its typings do not compile under
+ * Pulumi's template tsconfig, see types.ts in client/). The implementations are checked against it.
+ */
+export interface DynamicProviderMethods {
+  check(olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }>;
+  diff(
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+  create(inputs: Props, settings: ProviderSettings | undefined): Promise<{ id: string; outs: Props }>;
+  read(id: string, props: Props, settings: ProviderSettings | undefined): Promise<{ id: string; props: Props }>;
+  update(id: string, olds: Props, news: Props, settings: ProviderSettings | undefined): Promise<{ outs: Props }>;
+  delete(id: string, props: Props, settings: ProviderSettings | undefined): Promise<void>;
+}
+
+export type ProviderKind =
+  "snapshot" | "backup" | "snapshotRestore" | "backupRestore" | "snapshotHistory" | "backupHistory";
+
+export const providers: Record<ProviderKind, DynamicProviderMethods> = {
   snapshot: guarded(snapshotResource),
   backup: guarded(backupResource),
   snapshotRestore: guarded(snapshotRestoreResource),

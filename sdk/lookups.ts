@@ -6,7 +6,7 @@ import { VpsOrgClient } from "../provider/client/client";
 import { readSettings, resolveAccount } from "../provider/resources/common";
 import { clean } from "../provider/resources/messages";
 import { type AccountRef, accountName } from "./common";
-import type { Backup, Snapshot } from "../provider/client/schemas";
+import type { Backup, Snapshot } from "../provider/client/types";
 import { backupFields, snapshotFields } from "../provider/resources/fields";
 
 /**

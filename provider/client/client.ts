@@ -1,11 +1,12 @@
 // The VPS.org client: one object per token and URL, with one property per API resource.
 import { createHash } from "node:crypto";
-import { HttpClient, type HttpOptions } from "./http";
+import { HttpClient } from "./http";
 import { Backups } from "./resources/backups";
 import { Servers } from "./resources/servers";
 import { Snapshots } from "./resources/snapshots";
+import type { ClientOptions } from "./types";
 
-export type ClientOptions = HttpOptions;
+export type { ClientOptions } from "./types";
 
 export class VpsOrgClient {
   readonly backups: Backups;

@@ -3,7 +3,6 @@
 // escape, because an AxiosError carries the request config and with it the bearer token.
 import { createHash } from "node:crypto";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import type { z } from "zod";
 import { resolveConnection } from "./config";
 import {
   ApiConnectionError,
@@ -14,56 +13,12 @@ import {
   type RequestInfo,
   UnexpectedResponseError,
 } from "./errors";
-import {
-  normalizeRateLimit,
-  RateLimiter,
-  type RateLimitSettings,
-  rateLimiterFor,
-  rateLimitFromEnv,
-  type RequestPriority,
-} from "./limiter";
+import { normalizeRateLimit, RateLimiter, rateLimiterFor, rateLimitFromEnv, type RequestPriority } from "./limiter";
 import { type Logger, makeRedactor, stderrLogger } from "./redact";
-import { describeErrorBody, pageSchema } from "./schemas";
+import { describeErrorBody } from "./schemas";
+import type { BodySchema, HttpOptions, ListOptions, Page } from "./types";
 
-export interface HttpOptions {
-  /** API token; defaults to VPS_API_TOKEN. */
-  token?: string | null;
-  /** Base URL; defaults to VPS_API_URL, then https://admin.vps.org/api/v1. */
-  baseUrl?: string | null;
-  /** Per-request timeout (default 30 s, at most 10 minutes). */
-  timeoutMs?: number;
-  /** Retries after the first try for GET and DELETE, 429s aside (default 4, at most 100). */
-  maxRetries?: number;
-  /** First backoff step (default 500 ms); doubles each retry, with jitter. */
-  retryBaseDelayMs?: number;
-  /** Cap for a backoff step and for an honoured Retry-After (default 30 s, at most 10 minutes). */
-  maxRetryDelayMs?: number;
-  /**
-   * How long a request keeps retrying 429 answers, any method, counted from its first 429
-   * (default VPSORG_RATE_LIMIT_BUDGET_MS, else 10 minutes; at most 24 hours). A create behind a busy
-   * limiter must not fail while the API only asks it to wait.
-   */
-  rateLimitRetryBudgetMs?: number;
-  /** The account's client-side rate limit (see limiter.ts); `false` turns it off. Env: VPSORG_RATE_LIMIT_*. */
-  rateLimit?: Partial<RateLimitSettings> | false;
-  /**
-   * Receives the lines a user should always see, token masked: one per retry after a request's first
-   * retry, so that a long pause is explained. Default: the logger's "warn" when one is given, else stderr.
-   */
-  notify?: (line: string) => void;
-  /** Items asked for per page when the server pages (default 100, the vendor's maximum). */
-  pageSize?: number;
-  /** Receives log lines with every secret masked; defaults to stderr when VPSORG_LOG is set. */
-  logger?: Logger;
-}
-
-/** Options of a list call. */
-export interface ListOptions {
-  /** Called once per page read: lets the poller learn what a list costs in requests. */
-  onPage?: () => void;
-  /** "high": the list serves many callers (a poll tick, coalesced reads); it goes first behind a busy limiter. */
-  priority?: RequestPriority;
-}
+export type { HttpOptions, ListOptions } from "./types";
 
 type Method = "GET" | "POST" | "DELETE";
 export type Query = Record<string, string | number | undefined>;
@@ -154,33 +109,30 @@ export class HttpClient {
   }
 
   /** Sends one request and validates the answer's body against `schema` (skipped for empty bodies). */
-  async request<T extends z.ZodType>(method: Method, path: string, schema: T | null, options: SendOptions) {
+  async request<T>(method: Method, path: string, schema: BodySchema<T> | null, options: SendOptions): Promise<T> {
     return await this.#withRetries(method, path, options, async (info) =>
       this.#parse(await this.#sendOnce(method, path, options, info), schema, info),
     );
   }
 
-  /** Reads a whole list, following `next` links or `page` numbers until every item is read. */
-  async list<T extends z.ZodType>(
-    path: string,
-    item: T,
-    query: Query = {},
-    options: ListOptions = {},
-  ): Promise<z.infer<T>[]> {
-    const schema = pageSchema(item);
-    const items: z.infer<T>[] = [];
+  /**
+   * Reads a whole list, following `next` links or `page` numbers until every item is read.
+   * `schema` validates one page (schemas.ts: `pageSchema(item)`).
+   */
+  async list<T>(path: string, schema: BodySchema<Page<T>>, query: Query = {}, options: ListOptions = {}): Promise<T[]> {
+    const items: T[] = [];
     const seen = new Set<string>();
     let pagePath = path;
     let pageQuery: Query = { ...query, page_size: this.#pageSize };
     for (let page = 1; page <= 10_000; page++) {
-      const body = (await this.request("GET", pagePath, schema, {
+      const body = await this.request("GET", pagePath, schema, {
         query: pageQuery,
         retry: "safe",
         priority: options.priority,
-      })) as z.infer<ReturnType<typeof pageSchema<T>>>;
+      });
       options.onPage?.();
       let added = 0;
-      for (const entry of body.results as z.infer<T>[]) {
+      for (const entry of body.results) {
         const key = String((entry as { id?: unknown }).id ?? JSON.stringify(entry));
         if (seen.has(key)) continue; // a server that ignores `page` repeats itself; keep one copy
         seen.add(key);
@@ -283,8 +235,8 @@ export class HttpClient {
     throw error;
   }
 
-  #parse<T extends z.ZodType>(response: AxiosResponse<string>, schema: T | null, info: RequestInfo): z.infer<T> {
-    if (schema === null || response.status === 204) return undefined as z.infer<T>;
+  #parse<T>(response: AxiosResponse<string>, schema: BodySchema<T> | null, info: RequestInfo): T {
+    if (schema === null || response.status === 204) return undefined as T;
     const body = tryJson(response.data);
     if (body === undefined) {
       throw new UnexpectedResponseError("the answer is not JSON", info, {

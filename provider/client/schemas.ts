@@ -1,13 +1,14 @@
 // The API's bodies, as zod schemas. Objects are loose: fields the API adds later are kept,
 // not rejected. A job status the docs do not name is carried through as a plain string.
+// The types the client publishes are written by hand in types.ts (no zod in its declarations);
+// each schema `satisfies` its type, so a schema whose accepted bodies stop fitting it fails the build.
 import { z } from "zod";
+import type { Backup, BodySchema, Page, RestoreResponse, Server, Snapshot } from "./types";
+
+export type { Backup, Id, JobStatus, RestoreResponse, Server, Snapshot } from "./types";
 
 /** Ids are integers in every sample; a string id is tolerated and compared as text. */
 export const idSchema = z.union([z.number().int(), z.string().min(1)]);
-export type Id = z.infer<typeof idSchema>;
-
-/** `completed` and `in_progress` are documented; `failed` is this project's reading of a failed job. */
-export type JobStatus = "in_progress" | "completed" | "failed" | (string & {});
 
 const serverRefSchema = z.looseObject({ id: idSchema, name: z.string().nullish() });
 
@@ -21,8 +22,7 @@ export const backupSchema = z.looseObject({
   expires_at: z.string().nullish(),
   description: z.string().nullish(),
   message: z.string().optional(),
-});
-export type Backup = z.infer<typeof backupSchema> & { status: JobStatus };
+}) satisfies BodySchema<Backup>;
 
 export const snapshotSchema = z.looseObject({
   id: idSchema,
@@ -33,8 +33,7 @@ export const snapshotSchema = z.looseObject({
   created_at: z.string().nullish(),
   description: z.string().nullish(),
   message: z.string().optional(),
-});
-export type Snapshot = z.infer<typeof snapshotSchema> & { status: JobStatus };
+}) satisfies BodySchema<Snapshot>;
 
 export const serverSchema = z.looseObject({
   id: idSchema,
@@ -45,8 +44,7 @@ export const serverSchema = z.looseObject({
   location: z.string().nullish(),
   created_at: z.string().nullish(),
   updated_at: z.string().nullish(),
-});
-export type Server = z.infer<typeof serverSchema>;
+}) satisfies BodySchema<Server>;
 
 /** The snapshot restore answer is documented; the backup restore answer is not, so every field is optional. */
 export const restoreResponseSchema = z.looseObject({
@@ -55,11 +53,10 @@ export const restoreResponseSchema = z.looseObject({
   snapshot: z.looseObject({ id: idSchema, name: z.string().nullish(), created_at: z.string().nullish() }).optional(),
   backup: z.looseObject({ id: idSchema }).optional(),
   server: z.looseObject({ id: idSchema, name: z.string().nullish(), status: z.string().nullish() }).optional(),
-});
-export type RestoreResponse = z.infer<typeof restoreResponseSchema>;
+}) satisfies BodySchema<RestoreResponse>;
 
 /** One page of a list: `count` and `results` are documented, `next`/`previous` are tolerated. */
-export function pageSchema<T extends z.ZodType>(item: T) {
+export function pageSchema<T>(item: z.ZodType<T>): z.ZodType<Page<T>> {
   return z.looseObject({
     count: z.number().int().nonnegative().optional(),
     next: z.string().nullish(),

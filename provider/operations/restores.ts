@@ -4,7 +4,7 @@
 // It composes the client and the waiting code, so it lives above both.
 import type { VpsOrgClient } from "../client/client";
 import { BadRequestError, JobFailedError, mayHaveActed, NotFoundError, RestoreRejectedError } from "../client/errors";
-import type { Backup, Id, RestoreResponse, Snapshot } from "../client/schemas";
+import type { Backup, Id, RestoreResponse, Snapshot } from "../client/types";
 import { waitForBackup, waitForRestore, waitForSnapshot } from "../wait/jobs";
 import { askPatiently } from "../wait/patience";
 

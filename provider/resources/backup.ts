@@ -1,6 +1,6 @@
 // The Backup resource's specifics: a manual backup, 10 per server, and how it looks in the state.
 import { z } from "zod";
-import type { Backup } from "../client/schemas";
+import type { Backup } from "../client/types";
 import { sameText } from "./common";
 import { backupFields } from "./fields";
 import { withoutMarker } from "./identity";

@@ -1,6 +1,6 @@
 // A snapshot or backup as this package shows it (camelCase, absent values null): the resources'
 // outputs and the lookups' results are the same fields. A description shows without our marker.
-import type { Backup, Snapshot } from "../client/schemas";
+import type { Backup, Snapshot } from "../client/types";
 import { withoutMarker } from "./identity";
 
 export function snapshotFields(item: Snapshot) {

@@ -3,7 +3,7 @@
 // The life cycle they share is in history.ts.
 import { z } from "zod";
 import type { VpsOrgClient } from "../client/client";
-import type { Backup, Snapshot } from "../client/schemas";
+import type { Backup, Snapshot } from "../client/types";
 import { NotFoundError } from "../client/errors";
 import type { JobKind } from "../wait/jobs";
 import { listOnServer } from "../wait/reads";

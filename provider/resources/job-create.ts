@@ -5,7 +5,7 @@
 // through an API that may be down for a while) until it says whether the object was made.
 import type { VpsOrgClient } from "../client/client";
 import { mayHaveActed, NotFoundError } from "../client/errors";
-import type { Backup, Snapshot } from "../client/schemas";
+import type { Backup, Snapshot } from "../client/types";
 import { askPatiently } from "../wait/patience";
 import { claim, isOwned, noteAdoptedByMarker } from "./claims";
 import { markerOf } from "./identity";

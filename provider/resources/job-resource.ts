@@ -2,7 +2,7 @@
 // wait that timed out; replace a failed one; refresh; delete. The two differ only in their spec.
 import type { VpsOrgClient } from "../client/client";
 import { BadRequestError, JobFailedError, NotFoundError, WaitTimeoutError } from "../client/errors";
-import type { Backup, Snapshot } from "../client/schemas";
+import type { Backup, Snapshot } from "../client/types";
 import { type JobKind, waitForJob } from "../wait/jobs";
 import type { z } from "zod";
 import { randomUUID } from "node:crypto";

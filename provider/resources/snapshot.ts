@@ -1,6 +1,6 @@
 // The Snapshot resource's specifics: the name (given, or made from the resource name), the
 // limit of 5 per server, and how a snapshot looks in the state.
-import type { Snapshot } from "../client/schemas";
+import type { Snapshot } from "../client/types";
 import { z } from "zod";
 import { sameText } from "./common";
 import { snapshotFields } from "./fields";

@@ -3,7 +3,7 @@
 
 import type { VpsOrgClient } from "../client/client";
 import { JobFailedError, WaitTimeoutError } from "../client/errors";
-import type { Backup, Id, Server, Snapshot } from "../client/schemas";
+import type { Backup, Id, Server, Snapshot } from "../client/types";
 import type { ListItem } from "./lists";
 import { type Poller, sharedPoller, type Verdict } from "./poller";
 import type { WaitProgress } from "./progress";

@@ -3,7 +3,7 @@
 // (`?server_id=`), or the account-wide list (pages of up to 100). Which is cheaper depends on the
 // account, so every read is counted in pages and the next plan is made from what was learnt.
 import type { VpsOrgClient } from "../client/client";
-import type { Backup, Server, Snapshot } from "../client/schemas";
+import type { Backup, Server, Snapshot } from "../client/types";
 
 export type ListKind = "snapshot" | "backup" | "server";
 export type ListItem = Snapshot | Backup | Server;

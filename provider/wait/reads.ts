@@ -5,7 +5,7 @@
 // Answers are fresh: a batch is read after its window closes, and a call arriving once a batch has
 // been sent waits for the next one, so no caller ever gets a list sent before it asked.
 import type { VpsOrgClient } from "../client/client";
-import type { Backup, Snapshot } from "../client/schemas";
+import type { Backup, Snapshot } from "../client/types";
 import { readLists } from "./lists";
 
 /** Longest accepted window: a read is a user waiting. */

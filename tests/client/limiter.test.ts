@@ -3,6 +3,7 @@
 import { VpsOrgClient } from "../../provider/client";
 import { HttpClient } from "../../provider/client/http";
 import { normalizeRateLimit, rateLimitFromEnv, resetRateLimiters } from "../../provider/client/limiter";
+import { pageSchema } from "../../provider/client/schemas";
 import { z } from "zod";
 import { TOKEN_A, TOKEN_B, useEmulator } from "../helpers/emulator";
 
@@ -50,7 +51,7 @@ test("behind a busy limiter, a list that serves many goes before the queued requ
       .then(() => finished.push(`normal-${i}`)),
   );
   const high = new HttpClient(options(paced))
-    .list("/snapshots/", z.looseObject({ id: z.number() }), {}, { priority: "high" })
+    .list("/snapshots/", pageSchema(z.looseObject({ id: z.number() })), {}, { priority: "high" })
     .then(() => finished.push("high"));
   await Promise.all([...normal, high]);
   // The high one was asked for last; at most the request already let through goes before it.

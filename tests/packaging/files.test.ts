@@ -2,8 +2,8 @@
 // After adding or removing a source file on purpose, regenerate the list with
 //   npm run build && UPDATE_PACKED_FILES=1 npx jest tests/packaging/files.test.ts
 // and review the diff of expected-files.json like any other change of what users install.
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { pack, REPO } from "./tarball";
 
 const EXPECTED = join(__dirname, "expected-files.json");
@@ -84,4 +84,27 @@ test("both packages carry the same version, the Apache-2.0 licence text and thei
   }
   expect(packed["pulumi-vpsorg"]).toContain("LICENSE");
   expect(packed["vpsorg-emulator"]).toContain("LICENSE");
+});
+
+// zod 4's own typings do not compile without esModuleInterop, which Pulumi's template tsconfig does
+// not set, and skipLibCheck is off there too: a declaration a program can reach must not import zod.
+// (consumer.test.ts compiles a program; this names the file that broke it.)
+test("no declaration reachable from an entry point imports zod", () => {
+  const reached = new Set<string>();
+  const importingZod: string[] = [];
+  const visit = (file: string) => {
+    if (reached.has(file)) return;
+    reached.add(file);
+    for (const [, spec] of readFileSync(file, "utf8").matchAll(/(?:from|import\()\s*"([^"]+)"/g)) {
+      if (spec === "zod" || spec.startsWith("zod/")) importingZod.push(relative(REPO, file));
+      if (!spec.startsWith(".")) continue;
+      const base = join(dirname(file), spec);
+      visit(existsSync(`${base}.d.ts`) ? `${base}.d.ts` : join(base, "index.d.ts"));
+    }
+  };
+  for (const entry of [root.types, ...Object.values(root.typesVersions["*"]).flat()])
+    visit(join(REPO, entry as string));
+  expect(reached.size).toBeGreaterThan(10); // the walk followed imports
+  expect([...reached].map((f) => relative(REPO, f))).toContain("dist/provider/client/http.d.ts");
+  expect(importingZod).toEqual([]);
 });

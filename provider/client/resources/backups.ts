@@ -1,5 +1,6 @@
-import type { HttpClient, ListOptions } from "../http";
-import { type Backup, backupSchema, type Id } from "../schemas";
+import type { HttpClient } from "../http";
+import { backupSchema, pageSchema } from "../schemas";
+import type { Backup, Id, ListOptions } from "../types";
 
 export type BackupType = "manual" | "automatic";
 
@@ -15,7 +16,7 @@ export class Backups {
   async list(query: BackupListQuery = {}, options: ListOptions = {}): Promise<Backup[]> {
     return (await this.http.list(
       "/backups/",
-      backupSchema,
+      pageSchema(backupSchema),
       { server_id: query.serverId, backup_type: query.backupType },
       options,
     )) as Backup[];

@@ -1,12 +1,18 @@
-import type { HttpClient, ListOptions } from "../http";
-import { type Id, type RestoreResponse, restoreResponseSchema, type Server, serverSchema } from "../schemas";
+import type { HttpClient } from "../http";
+import { pageSchema, restoreResponseSchema, serverSchema } from "../schemas";
+import type { Id, ListOptions, RestoreResponse, Server } from "../types";
 
 /** `/servers/`: the parts this provider needs (list, get, restore from a backup). */
 export class Servers {
   constructor(private readonly http: HttpClient) {}
 
   async list(query: { status?: string; location?: string } = {}, options: ListOptions = {}): Promise<Server[]> {
-    return await this.http.list("/servers/", serverSchema, { status: query.status, location: query.location }, options);
+    return await this.http.list(
+      "/servers/",
+      pageSchema(serverSchema),
+      { status: query.status, location: query.location },
+      options,
+    );
   }
 
   async get(id: Id): Promise<Server> {

@@ -1,12 +1,18 @@
-import type { HttpClient, ListOptions } from "../http";
-import { type Id, type RestoreResponse, restoreResponseSchema, type Snapshot, snapshotSchema } from "../schemas";
+import type { HttpClient } from "../http";
+import { pageSchema, restoreResponseSchema, snapshotSchema } from "../schemas";
+import type { Id, ListOptions, RestoreResponse, Snapshot } from "../types";
 
 /** `/snapshots/`: list, create, restore, delete. */
 export class Snapshots {
   constructor(private readonly http: HttpClient) {}
 
   async list(query: { serverId?: Id } = {}, options: ListOptions = {}): Promise<Snapshot[]> {
-    return (await this.http.list("/snapshots/", snapshotSchema, { server_id: query.serverId }, options)) as Snapshot[];
+    return (await this.http.list(
+      "/snapshots/",
+      pageSchema(snapshotSchema),
+      { server_id: query.serverId },
+      options,
+    )) as Snapshot[];
   }
 
   async create(body: { serverId: Id; name: string; description?: string | null }): Promise<Snapshot> {
