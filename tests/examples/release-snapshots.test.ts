@@ -2,17 +2,13 @@
 // leave the newest three snapshots, preview sends nothing, and one line of config rolls back.
 import { join } from "node:path";
 import { runtime } from "@pulumi/pulumi";
+import { programFrom } from "../harness/load-program";
 import { runProgram } from "../harness/program";
 import { PROGRAM_DIR, useStack } from "../helpers/stack";
 
 const ctx = useStack();
-const program = () => {
-  let exported: Record<string, unknown> = {};
-  jest.isolateModules(() => {
-    exported = require(join(PROGRAM_DIR, "examples", "release-snapshots", "index.ts"));
-  });
-  return exported;
-};
+// Run afresh each time, as each `pulumi up` runs the program once (without reloading @pulumi/pulumi).
+const program = programFrom(join(PROGRAM_DIR, "examples", "release-snapshots", "index.ts"));
 // Programs read their own config as `<project>:<key>`; the harness's project is "vpsorg".
 const setConfig = (key: string, value: string) => runtime.setConfig(`vpsorg:${key}`, value);
 afterEach(() => {
