@@ -1,5 +1,6 @@
 // What every resource class here passes besides its own inputs.
 import * as pulumi from "@pulumi/pulumi";
+import { ACCOUNT_NAME } from "../provider/resources/common";
 
 /**
  * A VPS.org account other than the default one, for stacks that manage more than one. Its token is
@@ -10,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export class Account {
   constructor(readonly name: string) {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+    if (!ACCOUNT_NAME.test(name)) {
       throw new Error(
         `Account name must be 1 to 64 letters, digits, hyphens or underscores (it names ` +
           `vpsorg:accounts.<name> in the stack config), got ${JSON.stringify(name)}.`,

@@ -1,7 +1,7 @@
 // The Backup resource's specifics: a manual backup, 10 per server, and how it looks in the state.
 import { z } from "zod";
 import type { Backup } from "../client/types";
-import { sameText } from "./common";
+import { sameText, unlessGone } from "./common";
 import { backupFields } from "./fields";
 import { withoutMarker } from "./identity";
 import { accountInput, durationInput, idInput, optionalText } from "./inputs";
@@ -26,7 +26,7 @@ export const backupResource = jobResource<Backup>({
   post: (client, inputs, description) => client.backups.create({ serverId: Number(inputs.serverId), description }),
   // Coalesced: a refresh of many resources, or many creates looking first, share one list.
   list: (client, serverId) => listOnServer(client, "backup", serverId),
-  remove: (client, id) => client.backups.delete(id),
+  remove: (client, id) => unlessGone(client.backups.delete(id)),
   countsTowardLimit: (item) => item.backup_type === "manual",
   adoptProblem(item, inputs) {
     if (inputs.description != null && !sameText(inputs.description, withoutMarker(item.description))) {

@@ -1,7 +1,7 @@
 // What every dynamic provider here shares: settings from `configure`, the client they make,
 // the partial-failure error the engine understands, input checks and durations.
 import { VpsOrgClient } from "../client/client";
-import { ConfigurationError } from "../client/errors";
+import { ConfigurationError, NotFoundError } from "../client/errors";
 import { stderrLogger } from "../client/redact";
 import type { CredentialSource } from "./messages";
 
@@ -132,3 +132,15 @@ export const isUnknown = (value: unknown) => value === UNKNOWN;
  * surrounding white space, which the marker's separator swallows.
  */
 export const sameText = (a: unknown, b: unknown) => String(a ?? "").trim() === String(b ?? "").trim();
+
+/** A delete that finds the object already gone (deleted in the panel, or by an earlier run) is done. */
+export async function unlessGone(deleting: Promise<void>): Promise<void> {
+  try {
+    await deleting;
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+}
+
+/** An account's name: it names `vpsorg:accounts.<name>` in the stack config and VPS_API_TOKEN_<NAME>. */
+export const ACCOUNT_NAME = /^[A-Za-z0-9_-]{1,64}$/;

@@ -4,9 +4,9 @@
 import { z } from "zod";
 import type { VpsOrgClient } from "../client/client";
 import type { Backup, Snapshot } from "../client/types";
-import { NotFoundError } from "../client/errors";
 import type { JobKind } from "../wait/jobs";
 import { listOnServer } from "../wait/reads";
+import { unlessGone } from "./common";
 import { markerOf, ownerKey, stableToken, withMarker } from "./identity";
 import { accountInput, describe, durationInput, idInput, optionalText } from "./inputs";
 import { nameSafe, SNAPSHOT_NAME_MAX, SNAPSHOT_NAME_RULE } from "./snapshot";
@@ -143,15 +143,6 @@ export function historyPrefix(inputs: Props): string {
 export function itemKey(inputs: Props, trigger: string, previousTrigger: string | null): string {
   const item = ownerKey(inputs, ["history", Number(inputs.serverId), trigger, previousTrigger]).slice(0, 5);
   return historyPrefix(inputs) + item;
-}
-
-/** The delete of an item: one already gone (deleted in the panel, or by an earlier run) is done. */
-async function unlessGone(deleting: Promise<void>): Promise<void> {
-  try {
-    await deleting;
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
 }
 
 export const belongsTo = (prefix: string, object: Job) => markerOf(object.description)?.startsWith(prefix) === true;

@@ -1,7 +1,7 @@
 // The resources' inputs as zod schemas, with messages a person understands, and the one function
 // that turns zod's issues into the engine's check failures (property + reason).
 import { z } from "zod";
-import { isUnknown } from "./common";
+import { ACCOUNT_NAME, isUnknown } from "./common";
 
 export interface CheckFailure {
   property: string;
@@ -36,7 +36,7 @@ export function idInput(property: string, example: string, { acceptText = false 
 /** A named account (`vpsorg:accounts.<name>` in the stack config); absent: the default account. */
 export const accountInput = z
   .string({ error: (issue) => `account must be an account name such as "prod", got ${describe(issue.input)}.` })
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, {
+  .regex(ACCOUNT_NAME, {
     error: (issue) =>
       `account must be 1 to 64 letters, digits, hyphens or underscores (it names vpsorg:accounts.<name> in the ` +
       `stack config), got ${JSON.stringify(issue.input)}.`,

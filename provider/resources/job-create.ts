@@ -4,7 +4,7 @@
 // second one. A POST is never sent twice: if its answer is lost, the list is read again (patiently,
 // through an API that may be down for a while) until it says whether the object was made.
 import type { VpsOrgClient } from "../client/client";
-import { mayHaveActed, NotFoundError } from "../client/errors";
+import { mayHaveActed } from "../client/errors";
 import type { Backup, Snapshot } from "../client/types";
 import { askPatiently } from "../wait/patience";
 import { claim, isOwned, noteAdoptedByMarker } from "./claims";
@@ -18,6 +18,7 @@ export interface CreateSpec<T extends Job> {
   list(client: VpsOrgClient, serverId: number): Promise<T[]>;
   /** Posts with the marker in the description. */
   post(client: VpsOrgClient): Promise<T>;
+  /** Deletes; an object already gone counts as deleted. */
   remove(client: VpsOrgClient, id: T["id"]): Promise<void>;
 }
 
@@ -45,9 +46,7 @@ export async function takeMine<T extends Job>(
         return item;
       }
     } else if (claim(spec.kind, item.id, item.created_at)) {
-      await spec.remove(client, item.id).catch((error) => {
-        if (!(error instanceof NotFoundError)) throw error;
-      });
+      await spec.remove(client, item.id);
     }
   }
   return undefined;

@@ -1,7 +1,7 @@
 // The life of a Backup or a Snapshot resource: post, wait until `completed`, record; resume a
 // wait that timed out; replace a failed one; refresh; delete. The two differ only in their spec.
 import type { VpsOrgClient } from "../client/client";
-import { BadRequestError, JobFailedError, NotFoundError, WaitTimeoutError } from "../client/errors";
+import { BadRequestError, JobFailedError, WaitTimeoutError } from "../client/errors";
 import type { Backup, Snapshot } from "../client/types";
 import { type JobKind, waitForJob } from "../wait/jobs";
 import type { z } from "zod";
@@ -33,6 +33,7 @@ export interface JobSpec<T extends Job> {
   /** Posts the object with `description` (the user's, with the marker) as its description. */
   post(client: VpsOrgClient, inputs: Props, description: string): Promise<T>;
   list(client: VpsOrgClient, serverId: number): Promise<T[]>;
+  /** Deletes; an object already gone counts as deleted. */
   remove(client: VpsOrgClient, id: T["id"]): Promise<void>;
   countsTowardLimit(item: T): boolean;
   /** Why an object cannot be adopted with these inputs, if it cannot. */
@@ -62,7 +63,7 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
       if (error instanceof JobFailedError && error.status !== undefined) {
         const removed = await spec.remove(client, item.id).then(
           () => true,
-          (e) => e instanceof NotFoundError,
+          () => false,
         );
         const failed = record(inputs, { ...item, status: "failed" });
         if (removed && !recorded) {
@@ -191,11 +192,7 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
         return;
       }
       const client = clientFor(settings, props.account);
-      try {
-        await spec.remove(client, id);
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error; // already gone is done
-      }
+      await spec.remove(client, id);
     },
   };
 }

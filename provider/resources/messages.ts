@@ -2,14 +2,7 @@
 // `pulumi up`, so progress goes there. Errors leave the providers as one clean sentence with its
 // remedy: the host prints `${error}: ${error.stack}` for a failing check, diff, read or delete, so an
 // error that leaves here carries no stack of ours, and none of the client's internals.
-import {
-  ApiConnectionError,
-  AuthenticationError,
-  ConfigurationError,
-  NotFoundError,
-  PermissionDeniedError,
-  VpsOrgError,
-} from "../client/errors";
+import { ApiConnectionError, AuthenticationError, NotFoundError, PermissionDeniedError } from "../client/errors";
 
 /** One line on stderr, which `pulumi up` shows under the resource. */
 export function progressLine(text: string): void {
@@ -61,7 +54,6 @@ export function explain(error: unknown, source?: CredentialSource): string {
       `, or, to work against the local emulator, start it with \`npx vpsorg-emulator\` and point the URL at it.`
     );
   }
-  if (error instanceof ConfigurationError || error instanceof VpsOrgError) return message;
   return message;
 }
 

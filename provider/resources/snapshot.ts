@@ -2,7 +2,7 @@
 // limit of 5 per server, and how a snapshot looks in the state.
 import type { Snapshot } from "../client/types";
 import { z } from "zod";
-import { sameText } from "./common";
+import { sameText, unlessGone } from "./common";
 import { snapshotFields } from "./fields";
 import { resourceIdentity, stableToken, withoutMarker } from "./identity";
 import { accountInput, durationInput, idInput, optionalText } from "./inputs";
@@ -94,7 +94,7 @@ export const snapshotResource = jobResource<Snapshot>({
     client.snapshots.create({ serverId: Number(inputs.serverId), name: String(inputs.name), description }),
   // Coalesced: a refresh of many resources, or many creates looking first, share one list.
   list: (client, serverId) => listOnServer(client, "snapshot", serverId),
-  remove: (client, id) => client.snapshots.delete(id),
+  remove: (client, id) => unlessGone(client.snapshots.delete(id)),
   countsTowardLimit: () => true,
   adoptProblem(item, inputs) {
     if (inputs.name != null && inputs.name !== item.name) {
