@@ -12,9 +12,21 @@ import { resetRateLimiters } from "../../provider/client/limiter";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
 
 const ctx = useEmulator();
+// The lines a user would read on stderr (one per retry after the first), kept here to be checked.
+let notified: string[] = [];
 // Each test starts with an account the limiter has not seen slow down.
-beforeEach(() => resetRateLimiters());
-const client = (extra = {}) => new VpsOrgClient({ token: TOKEN_A, baseUrl: ctx.url, retryBaseDelayMs: 5, ...extra });
+beforeEach(() => {
+  resetRateLimiters();
+  notified = [];
+});
+const client = (extra = {}) =>
+  new VpsOrgClient({
+    token: TOKEN_A,
+    baseUrl: ctx.url,
+    retryBaseDelayMs: 5,
+    notify: (line: string) => notified.push(line),
+    ...extra,
+  });
 const count = async (route: string) => (await ctx.control.requests()).byRoute[route] ?? 0;
 
 test("GET is retried on 5xx until it succeeds", async () => {
@@ -22,12 +34,15 @@ test("GET is retried on 5xx until it succeeds", async () => {
   const servers = await client().servers.list();
   expect(servers[0].id).toBe(12345);
   expect(await count("GET /api/v1/servers/")).toBe(3);
+  // The first retry is silent; the second says what is retried, when, and why.
+  expect(notified).toEqual([expect.stringMatching(/^vpsorg: retry 2 of GET \/servers\/\S* in \d+ ms: .*503/)]);
 });
 
 test("GET gives up after maxRetries with a ServerError", async () => {
   await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 500 }]);
   await expect(client({ maxRetries: 2 }).servers.list()).rejects.toBeInstanceOf(ServerError);
   expect(await count("GET /api/v1/servers/")).toBe(3);
+  expect(notified).toHaveLength(1);
 });
 
 test("429 honours Retry-After", async () => {
