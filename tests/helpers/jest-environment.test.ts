@@ -1,8 +1,9 @@
-// The setup file close-inspector-sessions.ts keeps jest workers small: without it, every test file
-// that serializes a provider stays in the worker's memory, and a worker grown to a gigabyte takes
-// longer than jest's 500 ms to exit ("A worker process has failed to exit gracefully"). Runs jest
-// in band over four such files, once with the setup file and once without, and reads which earlier
-// files' sandboxes are still reachable after a full garbage collection.
+// The suite's test environment (jest-environment.js) keeps jest workers small: without it, every
+// test file that serializes a provider stays in the worker's memory, and a worker grown to a
+// gigabyte takes longer than jest's 500 ms to exit ("A worker process has failed to exit
+// gracefully"). Runs jest in band over four such files, once on it and once on jest's plain "node"
+// environment, and reads which earlier files' sandboxes are still reachable after a full garbage
+// collection.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,21 +19,22 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Per test file, in the order jest ran them: the earlier files whose sandbox is still reachable. */
-function runCases(setupFiles: string[]): { file: string; retained: string[] }[] {
-  const log = join(dir, `retention-${setupFiles.length}.jsonl`);
+function runCases(environment: "ours" | "plain"): { file: string; retained: string[] }[] {
+  const log = join(dir, `retention-${environment}.jsonl`);
   const config = {
     rootDir: ROOT,
     roots: [CASES],
     testMatch: ["**/*.case.ts"],
     transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.check.json", diagnostics: false }] },
     testEnvironment: join(CASES, "environment.js"),
-    setupFilesAfterEnv: setupFiles,
   };
+  const env: NodeJS.ProcessEnv = { ...process.env, RETENTION_LOG: log };
+  if (environment === "plain") env.PLAIN_NODE_ENVIRONMENT = "1";
   const jest = require.resolve("jest/bin/jest");
   const run = spawnSync(
     process.execPath,
     ["--expose-gc", jest, "--runInBand", "--ci", "--config", JSON.stringify(config)],
-    { cwd: ROOT, encoding: "utf8", env: { ...process.env, RETENTION_LOG: log } },
+    { cwd: ROOT, encoding: "utf8", env },
   );
   expect({ status: run.status, stderr: run.status === 0 ? "" : run.stderr }).toEqual({ status: 0, stderr: "" });
   return readFileSync(log, "utf8")
@@ -41,17 +43,17 @@ function runCases(setupFiles: string[]): { file: string; retained: string[] }[] 
     .map((line) => JSON.parse(line));
 }
 
-test("with the setup file, no test file's modules outlive it but the worker's first", () => {
-  const files = runCases([join(__dirname, "close-inspector-sessions.ts")]);
+test("on the suite's environment, no test file's modules outlive it but the worker's first", () => {
+  const files = runCases("ours");
   expect(files).toHaveLength(4);
-  // The first file a worker runs stays reachable for reasons of Node's own (any file that loads
-  // axios does that, with or without Pulumi): a constant, not a growth.
+  // The first file a worker runs stays reachable for reasons of Node's own (a file that only loads
+  // axios does that too, with or without Pulumi): a constant, not a growth.
   const first = files[0].file;
   for (const { retained } of files) expect(retained.filter((f) => f !== first)).toEqual([]);
 }, 120_000);
 
-test("without it, every file that serialized a provider stays in the worker (the test can fail)", () => {
-  const files = runCases([]);
+test("on jest's plain node environment, every file that serialized a provider stays (the test can fail)", () => {
+  const files = runCases("plain");
   expect(files).toHaveLength(4);
   expect(files[3].retained).toEqual(files.slice(0, 3).map((f) => f.file));
 }, 120_000);
