@@ -3,7 +3,7 @@
 // process with the resources' configuration: vpsorg:apiToken / vpsorg:apiUrl, then the environment.
 import * as pulumi from "@pulumi/pulumi";
 import { VpsOrgClient } from "../provider/client/client";
-import { readSettings, resolveAccount } from "../provider/resources/common";
+import { credentialsFor, readSettings } from "../provider/resources/common";
 import { clean } from "../provider/resources/messages";
 import { type AccountRef, accountName } from "./common";
 import type { Backup, Snapshot } from "../provider/client/types";
@@ -97,7 +97,7 @@ export class LookupError extends pulumi.RunError {
   }
 }
 
-/** The same configuration the resources read (resolveAccount), from the program's stack config. */
+/** The same configuration the resources read (credentialsFor), from the program's stack config. */
 function client(options: LookupOptions): VpsOrgClient {
   const stackConfig = {
     get: (key: string) => {
@@ -105,14 +105,8 @@ function client(options: LookupOptions): VpsOrgClient {
       return new pulumi.Config(namespace).get(name);
     },
   };
-  const account = accountName(options.account);
-  const resolved = resolveAccount(readSettings(stackConfig), account);
-  const token = options.apiToken ?? resolved.token;
-  if (!token) {
-    const which = account ? ` for account "${account}"` : "";
-    throw new LookupError(`No VPS.org API token${which}: ${resolved.source.howToSet}.`);
-  }
-  return new VpsOrgClient({ token, baseUrl: options.apiUrl ?? resolved.baseUrl });
+  const given = { token: options.apiToken, baseUrl: options.apiUrl };
+  return new VpsOrgClient(credentialsFor(readSettings(stackConfig), accountName(options.account), given));
 }
 
 /** Unknown keys (a typo such as `serverID`) are rejected before any request. */

@@ -97,14 +97,27 @@ export function resolveAccount(
   };
 }
 
-/** The client for one call (the default account, or a named one); a missing token is one clear error. */
-export function clientFor(settings: ProviderSettings | undefined, account?: unknown): VpsOrgClient {
-  const { token, baseUrl, source } = resolveAccount(settings, account);
+/**
+ * The token and URL for one call (the default account, or a named one), `given` ones first (a
+ * lookup's apiToken/apiUrl); a missing token is one clear error.
+ */
+export function credentialsFor(
+  settings: ProviderSettings | undefined,
+  account?: unknown,
+  given: { token?: string; baseUrl?: string } = {},
+): { token: string; baseUrl?: string } {
+  const resolved = resolveAccount(settings, account);
+  const token = given.token ?? resolved.token;
   if (!token) {
     const which = typeof account === "string" && account ? ` for account "${account}"` : "";
-    throw new ConfigurationError(`No VPS.org API token${which}: ${source.howToSet}.`);
+    throw new ConfigurationError(`No VPS.org API token${which}: ${resolved.source.howToSet}.`);
   }
-  return new VpsOrgClient({ token, baseUrl, logger: stderrLogger() });
+  return { token, baseUrl: given.baseUrl ?? resolved.baseUrl };
+}
+
+/** The client for one provider call. */
+export function clientFor(settings: ProviderSettings | undefined, account?: unknown): VpsOrgClient {
+  return new VpsOrgClient({ ...credentialsFor(settings, account), logger: stderrLogger() });
 }
 
 /**
@@ -144,3 +157,6 @@ export async function unlessGone(deleting: Promise<void>): Promise<void> {
 
 /** An account's name: it names `vpsorg:accounts.<name>` in the stack config and VPS_API_TOKEN_<NAME>. */
 export const ACCOUNT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** ACCOUNT_NAME in words, for the errors of `new Account(...)` and of `check`. */
+export const ACCOUNT_NAME_RULE =
+  "1 to 64 letters, digits, hyphens or underscores (it names vpsorg:accounts.<name> in the stack config)";
