@@ -1,6 +1,6 @@
 // What every resource class here passes besides its own inputs.
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT_NAME } from "../provider/resources/common";
+import { ACCOUNT_NAME, ACCOUNT_NAME_RULE } from "../provider/resources/common";
 
 /**
  * A VPS.org account other than the default one, for stacks that manage more than one. Its token is
@@ -12,10 +12,7 @@ import { ACCOUNT_NAME } from "../provider/resources/common";
 export class Account {
   constructor(readonly name: string) {
     if (!ACCOUNT_NAME.test(name)) {
-      throw new Error(
-        `Account name must be 1 to 64 letters, digits, hyphens or underscores (it names ` +
-          `vpsorg:accounts.<name> in the stack config), got ${JSON.stringify(name)}.`,
-      );
+      throw new Error(`Account name must be ${ACCOUNT_NAME_RULE}, got ${JSON.stringify(name)}.`);
     }
   }
 }

@@ -1,7 +1,7 @@
 // The resources' inputs as zod schemas, with messages a person understands, and the one function
 // that turns zod's issues into the engine's check failures (property + reason).
 import { z } from "zod";
-import { ACCOUNT_NAME, isUnknown } from "./common";
+import { ACCOUNT_NAME, ACCOUNT_NAME_RULE, isUnknown } from "./common";
 
 export interface CheckFailure {
   property: string;
@@ -37,9 +37,7 @@ export function idInput(property: string, example: string, { acceptText = false 
 export const accountInput = z
   .string({ error: (issue) => `account must be an account name such as "prod", got ${describe(issue.input)}.` })
   .regex(ACCOUNT_NAME, {
-    error: (issue) =>
-      `account must be 1 to 64 letters, digits, hyphens or underscores (it names vpsorg:accounts.<name> in the ` +
-      `stack config), got ${JSON.stringify(issue.input)}.`,
+    error: (issue) => `account must be ${ACCOUNT_NAME_RULE}, got ${JSON.stringify(issue.input)}.`,
   })
   .nullish();
 
