@@ -4,21 +4,21 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startEmulator } from "./server";
+import { DEFAULT_TOKEN, startEmulator } from "./server";
 import { DEFAULT_SETTINGS as D } from "./state";
 
 /** Exit codes, as --help lists them. */
 const EXIT_USAGE = 2;
 const EXIT_CANNOT_START = 3;
 
-export const USAGE = `usage: vpsorg-emulator [options]
+const USAGE = `usage: vpsorg-emulator [options]
 
 Starts a local emulator of the VPS.org API (servers, backups, snapshots, restores).
 
 options:
   --port N                 port to listen on (default 0: a free port, printed on start)
   --host ADDRESS           address to listen on (default 127.0.0.1)
-  --token TOKEN            an accepted API token; repeat for several accounts (default vps_test_token)
+  --token TOKEN            an accepted API token; repeat for several accounts (default ${DEFAULT_TOKEN})
   --manual                 jobs stay in_progress until completed through the control API
   --backup-duration MS     time until a backup is completed (default ${D.backupDurationMs})
   --snapshot-duration MS   time until a snapshot is completed (default ${D.snapshotDurationMs})
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   if (values.help) return void console.log(USAGE);
   if (values.version) return void console.log(version());
   const port = whole("port", values.port, 65535);
-  const tokens = values.token?.length ? values.token : ["vps_test_token"];
+  const tokens = values.token?.length ? values.token : [DEFAULT_TOKEN];
   let emulator;
   try {
     emulator = await startEmulator({

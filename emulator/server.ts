@@ -10,7 +10,7 @@ import { seed } from "./seed";
 import { EmulatorState, type Settings } from "./state";
 
 export interface EmulatorOptions extends Partial<Settings> {
-  /** Accepted tokens; each is an account of its own. Default: ["vps_test_token"]. */
+  /** Accepted tokens; each is an account of its own. Default: [DEFAULT_TOKEN], "vps_test_token". */
   tokens?: string[];
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
@@ -31,10 +31,13 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+/** The token the emulator accepts when given none: one account. */
+export const DEFAULT_TOKEN = "vps_test_token";
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function buildEmulatorApp(options: EmulatorOptions = {}) {
-  const { tokens = ["vps_test_token"], port: _port, host: _host, log = false, ...settings } = options;
+  const { tokens = [DEFAULT_TOKEN], port: _port, host: _host, log = false, ...settings } = options;
   if (tokens.length === 0) throw new Error("the emulator needs at least one token");
   const state = new EmulatorState(tokens, settings);
   seed(state);
