@@ -33,10 +33,22 @@ function organization(): string {
 }
 
 /**
- * The inputs that identify a resource across processes, its account, and its wait timeout:
- * `waitTimeout` if given, else the `create` of Pulumi's `customTimeouts` (which never reaches a
- * dynamic provider itself, so it is passed on as `__createTimeout`).
+ * A resource's account and its wait timeout: `waitTimeout` if given, else the `create` of Pulumi's
+ * `customTimeouts` (which never reaches a dynamic provider itself, so it is passed on as
+ * `__createTimeout`).
  */
+export function waitAndAccount(
+  args: { waitTimeout?: pulumi.Input<string>; account?: AccountRef },
+  opts: pulumi.CustomResourceOptions | undefined,
+) {
+  return {
+    waitTimeout: args.waitTimeout,
+    __createTimeout: opts?.customTimeouts?.create,
+    account: accountName(args.account),
+  };
+}
+
+/** The inputs that identify a resource across processes, and waitAndAccount's. */
 export function commonInputs(
   name: string,
   type: string,
@@ -48,8 +60,6 @@ export function commonInputs(
     // The provider host is never told the URN; a create retried after a killed run needs it.
     __urn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/vpsorg:${type}`, opts?.parent),
     __org: organization(),
-    waitTimeout: args.waitTimeout,
-    __createTimeout: opts?.customTimeouts?.create,
-    account: accountName(args.account),
+    ...waitAndAccount(args, opts),
   };
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { makeShim } from "../provider/shim";
-import { type AccountRef, accountName } from "./common";
+import { type AccountRef, waitAndAccount } from "./common";
 
 /** What every restore takes besides its source. */
 interface RestoreCommonArgs {
@@ -74,9 +74,7 @@ export class SnapshotRestore extends pulumi.dynamic.Resource {
         snapshotId,
         acknowledgeDataLoss,
         triggers,
-        waitTimeout,
-        __createTimeout: opts?.customTimeouts?.create,
-        account: accountName(account),
+        ...waitAndAccount({ waitTimeout, account }, opts),
         serverId: undefined,
         snapshotName: undefined,
         ...restoreOutputs,
@@ -113,9 +111,7 @@ export class BackupRestore extends pulumi.dynamic.Resource {
         backupId,
         acknowledgeDataLoss,
         triggers,
-        waitTimeout,
-        __createTimeout: opts?.customTimeouts?.create,
-        account: accountName(account),
+        ...waitAndAccount({ waitTimeout, account }, opts),
         backupType: undefined,
         backupCreatedAt: undefined,
         ...restoreOutputs,
