@@ -5,11 +5,10 @@ import { z } from "zod";
 import type { VpsOrgClient } from "../client/client";
 import type { Backup, Snapshot } from "../client/types";
 import type { JobKind } from "../wait/jobs";
-import { listOnServer } from "../wait/reads";
-import { unlessGone } from "./common";
 import { markerOf, ownerKey, stableToken, withMarker } from "./identity";
 import { accountInput, describe, durationInput, idInput, optionalText } from "./inputs";
-import { nameSafe, SNAPSHOT_NAME_MAX, SNAPSHOT_NAME_RULE } from "./snapshot";
+import { backupKind } from "./backup";
+import { nameSafe, SNAPSHOT_NAME_MAX, SNAPSHOT_NAME_RULE, snapshotKind } from "./snapshot";
 
 type Props = Record<string, unknown>;
 export type Job = Snapshot | Backup;
@@ -44,7 +43,7 @@ export interface HistorySpec {
 
 const DAY_MS = 86_400_000;
 /** Ten years: far beyond any real retention, and far below where a date's arithmetic misbehaves. */
-export const MAX_AGE_LIMIT_DAYS = 3650;
+const MAX_AGE_LIMIT_DAYS = 3650;
 const AGE = /^(\d+(?:\.\d+)?)(d|h|m)$/;
 
 /** "30d", "12h", "90m" in milliseconds; undefined if unreadable. */
@@ -81,7 +80,7 @@ const triggerInput = z
   })
   .min(1, { error: `trigger must not be empty: use the value whose change takes a new item (e.g. "v1.4.0").` });
 
-export const NAME_PREFIX_MAX = 40;
+const NAME_PREFIX_MAX = 40;
 const namePrefixInput = z
   .string({ error: (issue) => `namePrefix must be a string, got ${describe(issue.input)}.` })
   .min(1, { error: "namePrefix must not be empty (omit it to use the resource name)." })
@@ -113,7 +112,7 @@ const namePart = (text: string, max: number) => nameSafe(text, max).replace(/-$/
  * `web-v1.4.0` + trigger `v1.4.0` becomes `web-v1-4-0-k3x9q2`: readable in the panel, and the
  * token (from the item's marker key) keeps two triggers that read alike apart. At most 88 characters.
  */
-export function itemName(inputs: Props, trigger: string, key: string): string {
+function itemName(inputs: Props, trigger: string, key: string): string {
   const prefix =
     (typeof inputs.namePrefix === "string" && inputs.namePrefix) ||
     namePart(String(inputs.__resourceName ?? ""), NAME_PREFIX_MAX) ||
@@ -125,7 +124,7 @@ export function itemName(inputs: Props, trigger: string, key: string): string {
 const TRIGGER_TEXT_MAX = 200;
 
 /** The description sent: the user's text, the trigger (so the panel says which release), the marker. */
-export function itemDescription(description: unknown, trigger: string, key: string): string {
+function itemDescription(description: unknown, trigger: string, key: string): string {
   const shown = trigger.length > TRIGGER_TEXT_MAX ? `${trigger.slice(0, TRIGGER_TEXT_MAX - 1)}…` : trigger;
   const text = typeof description === "string" && description.trim() !== "" ? `${description.trim()} ` : "";
   return withMarker(`${text}(trigger: ${shown})`, key);
@@ -148,21 +147,15 @@ export function itemKey(inputs: Props, trigger: string, previousTrigger: string 
 export const belongsTo = (prefix: string, object: Job) => markerOf(object.description)?.startsWith(prefix) === true;
 
 export const snapshotHistorySpec: HistorySpec = {
-  kind: "snapshot",
+  ...snapshotKind,
   title: "SnapshotHistory",
-  inputs: z.object({ ...common(5), namePrefix: namePrefixInput }),
-  limit: 5,
-  limitNoun: "snapshots",
-  defaultTimeoutMs: 30 * 60_000,
-  list: (client, serverId) => listOnServer(client, "snapshot", serverId),
+  inputs: z.object({ ...common(snapshotKind.limit), namePrefix: namePrefixInput }),
   post: (client, inputs, trigger, key) =>
     client.snapshots.create({
       serverId: Number(inputs.serverId),
       name: itemName(inputs, trigger, key),
       description: itemDescription(inputs.description, trigger, key),
     }),
-  remove: (client, id) => unlessGone(client.snapshots.delete(id)),
-  countsTowardLimit: () => true,
   itemOf: (item, trigger) => ({
     id: item.id,
     name: (item as Snapshot).name,
@@ -173,20 +166,14 @@ export const snapshotHistorySpec: HistorySpec = {
 };
 
 export const backupHistorySpec: HistorySpec = {
-  kind: "backup",
+  ...backupKind,
   title: "BackupHistory",
-  inputs: z.object(common(10)),
-  limit: 10,
-  limitNoun: "manual backups",
-  defaultTimeoutMs: 60 * 60_000,
-  list: (client, serverId) => listOnServer(client, "backup", serverId),
+  inputs: z.object(common(backupKind.limit)),
   post: (client, inputs, trigger, key) =>
     client.backups.create({
       serverId: Number(inputs.serverId),
       description: itemDescription(inputs.description, trigger, key),
     }),
-  remove: (client, id) => unlessGone(client.backups.delete(id)),
-  countsTowardLimit: (item) => (item as Backup).backup_type === "manual",
   itemOf: (item, trigger) => ({
     id: item.id,
     name: null,

@@ -1,6 +1,7 @@
 // The Snapshot resource's specifics: the name (given, or made from the resource name), the
 // limit of 5 per server, and how a snapshot looks in the state.
-import type { Snapshot } from "../client/types";
+import type { VpsOrgClient } from "../client/client";
+import type { Id, Snapshot } from "../client/types";
 import { z } from "zod";
 import { sameText, unlessGone } from "./common";
 import { snapshotFields } from "./fields";
@@ -64,8 +65,20 @@ export const snapshotNameInput = z
   })
   .nullish();
 
+/** What a Snapshot resource and a SnapshotHistory share: the server's limit, the wait, list and delete. */
+export const snapshotKind = {
+  kind: "snapshot" as const,
+  limit: 5,
+  limitNoun: "snapshots",
+  defaultTimeoutMs: 30 * 60_000,
+  // Coalesced: a refresh of many resources, or many creates looking first, share one list.
+  list: (client: VpsOrgClient, serverId: number) => listOnServer(client, "snapshot", serverId),
+  remove: (client: VpsOrgClient, id: Id) => unlessGone(client.snapshots.delete(id)),
+  countsTowardLimit: (_item: Snapshot) => true,
+};
+
 export const snapshotResource = jobResource<Snapshot>({
-  kind: "snapshot",
+  ...snapshotKind,
   inputs: z.object({
     serverId: idInput("serverId", "12345"),
     name: snapshotNameInput,
@@ -76,9 +89,6 @@ export const snapshotResource = jobResource<Snapshot>({
   }),
   replaceKeys: ["serverId", "name", "description", "adoptId", "account"],
   identityKeys: ["serverId", "name", "description"],
-  limit: 5,
-  limitNoun: "snapshots",
-  defaultTimeoutMs: 30 * 60_000,
 
   checkMore(olds: Props, news: Props) {
     const inputs = { ...news };
@@ -92,10 +102,6 @@ export const snapshotResource = jobResource<Snapshot>({
 
   post: (client, inputs, description) =>
     client.snapshots.create({ serverId: Number(inputs.serverId), name: String(inputs.name), description }),
-  // Coalesced: a refresh of many resources, or many creates looking first, share one list.
-  list: (client, serverId) => listOnServer(client, "snapshot", serverId),
-  remove: (client, id) => unlessGone(client.snapshots.delete(id)),
-  countsTowardLimit: () => true,
   adoptProblem(item, inputs) {
     if (inputs.name != null && inputs.name !== item.name) {
       return `snapshot ${item.id} is named ${JSON.stringify(item.name)}, not ${JSON.stringify(inputs.name)}; remove name or make it match.`;
