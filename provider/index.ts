@@ -8,6 +8,9 @@ import { backupHistoryResource, snapshotHistoryResource } from "./resources/hist
 import { clean } from "./resources/messages";
 import { backupRestoreResource, snapshotRestoreResource } from "./resources/restore";
 import { snapshotResource } from "./resources/snapshot";
+import type { ProviderKind } from "./shim";
+
+export type { ProviderKind };
 
 type Props = Record<string, unknown>;
 type Method = (...args: never[]) => Promise<unknown>;
@@ -53,9 +56,6 @@ export interface DynamicProviderMethods {
   update(id: string, olds: Props, news: Props, settings: ProviderSettings | undefined): Promise<{ outs: Props }>;
   delete(id: string, props: Props, settings: ProviderSettings | undefined): Promise<void>;
 }
-
-export type ProviderKind =
-  "snapshot" | "backup" | "snapshotRestore" | "backupRestore" | "snapshotHistory" | "backupHistory";
 
 export const providers: Record<ProviderKind, DynamicProviderMethods> = {
   snapshot: guarded(snapshotResource),

@@ -9,7 +9,7 @@ import { waitForBackup, waitForRestore, waitForSnapshot } from "../wait/jobs";
 import { askPatiently } from "../wait/patience";
 
 /** The message recorded for a restore that an earlier, interrupted run had started. */
-export const ADOPTED =
+const ADOPTED =
   "The server was already restoring, taken as the restore an earlier run of this resource started before its " +
   "provider host stopped: it was awaited, not started again (VPS.org does not say which source it restores).";
 

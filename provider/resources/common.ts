@@ -57,7 +57,7 @@ function accounts(get: (key: string) => unknown): Record<string, AccountSettings
 }
 
 /** The environment variable suffix of an account: `prod-eu` reads VPS_API_TOKEN_PROD_EU. */
-export const envSuffix = (account: string) => account.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+const envSuffix = (account: string) => account.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 
 interface Resolved {
   token: string | undefined;

@@ -23,7 +23,7 @@ import {
 } from "./history-kinds";
 import { checkInputs, waitTimeoutOf } from "./inputs";
 import { type CreateSpec, findOrPost, takeMine } from "./job-create";
-import { progressLine } from "./messages";
+import { progressLine, WAITS_AGAIN } from "./messages";
 
 type Props = Record<string, unknown>;
 
@@ -65,7 +65,7 @@ const heldOf = (s: HistoryState) => [...s.items, ...s.pending];
  * newest, what is older than `maxAge`. Ages count from the later of this machine's clock and the
  * newest item's creation, so a local clock behind VPS.org's does not keep expired items.
  */
-export function surplus(items: Item[], keep: number, maxAgeMs: number | undefined, { newer = 0 } = {}): Item[] {
+function surplus(items: Item[], keep: number, maxAgeMs: number | undefined, { newer = 0 } = {}): Item[] {
   const sorted = newestFirst(items);
   const now = Math.max(Date.now(), ...sorted.map(time));
   return sorted.filter((item, index) => {
@@ -75,7 +75,7 @@ export function surplus(items: Item[], keep: number, maxAgeMs: number | undefine
   });
 }
 
-export function historyResource(spec: HistorySpec) {
+function historyResource(spec: HistorySpec) {
   const noun = spec.kind;
   const output = (inputs: Props, s: HistoryState, generation: unknown): Props => {
     const items = newestFirst(s.items);
@@ -152,9 +152,7 @@ export function historyResource(spec: HistorySpec) {
         const retry = p.key === key ? ` The next \`pulumi up\` takes a new one for ${JSON.stringify(p.trigger)}.` : "";
         problems.push(`${error.message} The failed ${noun} was deleted; no kept ${noun} was deleted.${retry}`);
       } else if (error instanceof WaitTimeoutError) {
-        problems.push(
-          `${error.message} It is recorded; the next \`pulumi up\` waits for it again (raise waitTimeout if it needs longer).`,
-        );
+        problems.push(`${error.message} ${WAITS_AGAIN}`);
       } else {
         problems.push(`${error.message} It is recorded with its id; run \`pulumi up\` again.`);
       }
@@ -193,11 +191,15 @@ export function historyResource(spec: HistorySpec) {
    */
   async function postOnce(client: VpsOrgClient, inputs: Props, key: string, generation: string, objects: Job[]) {
     const serverId = Number(inputs.serverId);
-    const served = [objects]; // later looks (after a lost answer) read VPS.org again
-    const list = async (c: VpsOrgClient, id: number) => served.pop() ?? (await spec.list(c, id));
-    const create = { ...createSpec(inputs, String(inputs.trigger), key), list };
     try {
-      return await findOrPost(client, create, serverId, key, generation);
+      return await findOrPost(
+        client,
+        createSpec(inputs, String(inputs.trigger), key),
+        serverId,
+        key,
+        generation,
+        objects,
+      );
     } catch (error) {
       if (!(error instanceof BadRequestError)) throw error;
       throw new Error(`VPS.org refused the ${noun} on server ${serverId}: ${error.serverMessage || error.message}`);
@@ -243,12 +245,9 @@ export function historyResource(spec: HistorySpec) {
     async diff(_id: string, olds: Props, news: Props) {
       const s = stateOf(olds);
       noteHeld(s);
-      const replaces = ["serverId", "account"].filter(
-        (key) => isUnknown(news[key]) || String(olds[key] ?? "") !== String(news[key] ?? ""),
-      );
-      const inputsChanged = ["keep", "waitTimeout", "namePrefix", "maxAge"].some(
-        (key) => isUnknown(news[key]) || String(olds[key] ?? "") !== String(news[key] ?? ""),
-      );
+      const differs = (key: string) => isUnknown(news[key]) || String(olds[key] ?? "") !== String(news[key] ?? "");
+      const replaces = ["serverId", "account"].filter(differs);
+      const inputsChanged = ["keep", "waitTimeout", "namePrefix", "maxAge"].some(differs);
       const changes =
         replaces.length > 0 ||
         inputsChanged ||

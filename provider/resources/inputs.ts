@@ -47,7 +47,7 @@ export const optionalText = (property: string) =>
 const DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/;
 
 /** The longest wait a duration input may ask for. Jobs take minutes; a day is a generous ceiling. */
-export const MAX_DURATION_MS = 24 * 3_600_000;
+const MAX_DURATION_MS = 24 * 3_600_000;
 
 /** "30m", "1h30m", "90s" (the form of Pulumi's customTimeouts) in milliseconds; undefined if unreadable. */
 export function parseDuration(text: string): number | undefined {

@@ -59,8 +59,9 @@ export async function findOrPost<T extends Job>(
   serverId: number,
   key: string,
   generation: string,
+  seen?: T[],
 ): Promise<T> {
-  const adopted = await takeMine(client, spec, await spec.list(client, serverId), key, generation);
+  const adopted = await takeMine(client, spec, seen ?? (await spec.list(client, serverId)), key, generation);
   if (adopted) return adopted;
   try {
     const made = await spec.post(client);

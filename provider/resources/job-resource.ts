@@ -11,7 +11,7 @@ import { clientFor, isUnknown, type ProviderSettings, ResourceInitError, sameTex
 import { ownerKey, withMarker } from "./identity";
 import { checkInputs, waitTimeoutOf } from "./inputs";
 import { findOrPost } from "./job-create";
-import { progressLine } from "./messages";
+import { progressLine, WAITS_AGAIN } from "./messages";
 
 type Job = Snapshot | Backup;
 export type Props = Record<string, unknown>;
@@ -79,7 +79,7 @@ export function jobResource<T extends Job>(spec: JobSpec<T>) {
       }
       const hint =
         error instanceof WaitTimeoutError
-          ? ` It is recorded; the next \`pulumi up\` waits for it again (raise waitTimeout if it needs longer).`
+          ? ` ${WAITS_AGAIN}`
           : ` It is recorded with its id, so nothing is left behind; run \`pulumi up\` again.`;
       throw new ResourceInitError(`${(error as Error).message}${hint}`, id, record(inputs, item));
     }

@@ -6,8 +6,12 @@ import { ApiConnectionError, AuthenticationError, NotFoundError, PermissionDenie
 
 /** One line on stderr, which `pulumi up` shows under the resource. */
 export function progressLine(text: string): void {
-  process.stderr.write(`[vpsorg] ${text}\n`);
+  process.stderr.write(`vpsorg: ${text}\n`);
 }
+
+/** After a wait that timed out: the object is in the state, and the next `up` goes on waiting. */
+export const WAITS_AGAIN =
+  "It is recorded; the next `pulumi up` waits for it again (raise waitTimeout if it needs longer).";
 
 /** Where the credentials of a call came from, for messages (names only, never values). */
 export interface CredentialSource {
@@ -21,7 +25,7 @@ export interface CredentialSource {
 }
 
 /** An error with nothing but its message: no stack to print, no request or axios object inside. */
-export class ProviderError extends Error {
+class ProviderError extends Error {
   override readonly name = "pulumi-vpsorg";
   constructor(message: string) {
     super(message);
@@ -35,7 +39,7 @@ export class ProviderError extends Error {
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 /** The message a person can act on, for an error from the client or the API. */
-export function explain(error: unknown, source?: CredentialSource): string {
+function explain(error: unknown, source?: CredentialSource): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
     const used = source ? `the API token from ${source.token}` : "the API token";
