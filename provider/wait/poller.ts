@@ -36,6 +36,8 @@ interface Waiter {
   group: string;
   /** Order of joining: a list sent before a waiter joined is not shown to it (it may predate its object). */
   seq: number;
+  /** Look at it by then (9/10 of its timeout), whatever the hub's interval; Infinity once a tick included it. */
+  checkBy: number;
   judge(items: ListItem[]): Verdict<unknown>;
   settle(outcome: { value: unknown } | { error: Error }): void;
 }
@@ -179,6 +181,7 @@ export class Poller {
       const waiter: Waiter = {
         group,
         seq: ++this.#seq,
+        checkBy: Date.now() + Math.floor(options.timeoutMs * 0.9),
         judge,
         settle: (outcome) => {
           if (settled) return;
@@ -208,24 +211,27 @@ export class Poller {
       hub.size++;
       this.#watched.add(watched);
       const deadline = safeTimeout(() => waiter.settle({ error: options.onTimeout() }), options.timeoutMs);
-      this.#wake(hub);
-      // Every wait is looked at before its deadline, however short its timeout ("10s" with a 19 s first check).
-      const latest = Date.now() + Math.floor(options.timeoutMs * 0.9);
-      if (!hub.ticking && hub.timer && hub.nextAt > latest) this.#schedule(hub, latest);
+      this.#wake(hub, waiter.checkBy);
       this.#armProgress();
     });
   }
 
-  /** A waiter joined: start the hub, or bring its next tick forward if more waiters mean a shorter interval. */
-  #wake(hub: Hub) {
-    if (hub.ticking) return; // the tick schedules the next one when it ends
+  /**
+   * A waiter joined: start the hub, or bring its next tick forward if more waiters mean a shorter
+   * interval, or if the waiter must be looked at sooner (`checkBy`: every wait is looked at before
+   * its deadline, however short its timeout, "10s" with a 19 s first check).
+   */
+  #wake(hub: Hub, checkBy: number) {
+    if (hub.ticking) return; // the tick schedules the next one when it ends (#next counts checkBy)
     const now = Date.now();
     if (!hub.timer) {
-      this.#schedule(hub, now + this.#firstDelay());
+      this.#schedule(hub, Math.min(now + this.#firstDelay(), checkBy));
       return;
     }
-    if (hub.lastTickAt === undefined) return; // the first check is already set
-    const due = Math.max(now, hub.lastTickAt + this.#jittered(this.#interval(hub)));
+    let due = checkBy;
+    if (hub.lastTickAt !== undefined) {
+      due = Math.min(due, Math.max(now, hub.lastTickAt + this.#jittered(this.#interval(hub))));
+    }
     if (due < hub.nextAt) this.#schedule(hub, due);
   }
 
@@ -260,7 +266,11 @@ export class Poller {
    */
   #next(hub: Hub, plannedAt: number, startedAt: number): number {
     const interval = this.#interval(hub);
-    const at = interval >= this.settings.maxIntervalMs ? plannedAt + interval : startedAt + this.#jittered(interval);
+    let at = interval >= this.settings.maxIntervalMs ? plannedAt + interval : startedAt + this.#jittered(interval);
+    // A waiter that joined while this tick's lists were in flight was not in them.
+    for (const feed of hub.feeds.values()) {
+      for (const waiters of feed.waiters.values()) for (const waiter of waiters) at = Math.min(at, waiter.checkBy);
+    }
     return Math.max(Date.now(), at);
   }
 
@@ -305,6 +315,7 @@ export class Poller {
   }
 
   #show(waiter: Waiter, items: ListItem[] | Error) {
+    waiter.checkBy = Number.POSITIVE_INFINITY; // looked at, even if the read failed (no tick at once after it)
     if (items instanceof Error) {
       // A passing fault (the client already retried, a 429 included) waits for the next tick;
       // anything else (a revoked token, a 404) will not get better, so the waiter hears of it now.

@@ -209,3 +209,17 @@ test("a wait shorter than the first check is still looked at before its deadline
   expect(snap.status).toBe("completed");
   expect(Date.now() - started).toBeLessThan(1_000);
 });
+
+test("a short wait that joins while a tick's list is in flight is still looked at before its deadline", async () => {
+  const [job] = await snapshotsOn(1, 1); // in progress: keeps the hub ticking
+  // The first list takes 400 ms; after it, a lone hub would not look again for a minute.
+  await ctx.control.faults([{ method: "GET", path: "/snapshots/$", latencyMs: 400, times: 1 }]);
+  const { poller, reads } = recordingPoller({ firstCheckMs: 100, maxIntervalMs: 60_000 });
+  const first = waitForSnapshot(client(), job.serverId, job.id, { timeoutMs: 4_000, poller }).catch((e: Error) => e);
+  while (reads.length === 0 && poller.ticks === 0) await sleep(10);
+  await sleep(100); // the first tick's list is in flight now
+  // 801 is completed: the list in flight predates this wait, so only a later look can find it.
+  const snap = await waitForSnapshot(client(), 12345, 801, { timeoutMs: 2_000, poller });
+  expect(snap.status).toBe("completed");
+  expect(await first).toBeInstanceOf(Error); // its own timeout: nothing completes it
+});
