@@ -25,9 +25,9 @@ export interface WatchOptions {
   timeoutMs: number;
   onTimeout: () => Error;
   /** What is waited for, for progress lines ("snapshot 802 of server 12345"). */
-  label?: string;
+  label: string;
   /** The status last seen, for progress lines. */
-  status?: () => string;
+  status: () => string;
   /** Receives progress instead of stderr. */
   onProgress?: (progress: WaitProgress) => void;
 }
@@ -70,8 +70,6 @@ interface Watched {
 
 export class Poller {
   readonly settings: FullPollSettings;
-  /** List requests (pages) sent, by "account|kind": what the benchmarks compare. */
-  readonly requests = new Map<string, number>();
   /** Ticks run, over every account. */
   ticks = 0;
   readonly #hubs = new Map<string, Hub>();
@@ -81,13 +79,6 @@ export class Poller {
 
   constructor(settings: PollSettings = pollSettingsFromEnv()) {
     this.settings = normalizePollSettings(settings);
-  }
-
-  /** Waits currently in progress. */
-  get waiting(): number {
-    let n = 0;
-    for (const hub of this.#hubs.values()) n += hub.size;
-    return n;
   }
 
   /**
@@ -112,42 +103,7 @@ export class Poller {
       };
       hub.feeds.set(kind, feed);
     }
-    return this.#join<R>(hub, kind, feed, String(serverId), judge as (items: ListItem[]) => Verdict<unknown>, options);
-  }
-
-  /**
-   * The general form: waiters with the same `key` share one list, read by `fetch` once per tick.
-   * The key must name the list and the account.
-   */
-  wait<T, R>(
-    key: string,
-    fetch: () => Promise<T[]>,
-    judge: (items: T[]) => Verdict<R>,
-    options: WatchOptions,
-  ): Promise<R> {
-    const hub = this.#hub(`custom|${key}`);
-    let feed = hub.feeds.get("custom");
-    if (!feed) {
-      feed = {
-        plan: () => ({ scope: "account", cost: 1 }),
-        read: async (groups) => {
-          const byServer = new Map<string, ListItem[] | Error>();
-          const items = await fetch().catch((error: Error) => error);
-          for (const group of groups) byServer.set(group, items as unknown as ListItem[] | Error);
-          return { byServer, scope: "account", requests: 1 };
-        },
-        waiters: new Map(),
-      };
-      hub.feeds.set("custom", feed);
-    }
-    return this.#join<R>(
-      hub,
-      "custom",
-      feed,
-      "*",
-      judge as unknown as (items: ListItem[]) => Verdict<unknown>,
-      options,
-    );
+    return this.#join<R>(hub, feed, String(serverId), judge as (items: ListItem[]) => Verdict<unknown>, options);
   }
 
   #hub(key: string): Hub {
@@ -161,7 +117,6 @@ export class Poller {
 
   #join<R>(
     hub: Hub,
-    kind: string,
     feed: Feed,
     group: string,
     judge: (items: ListItem[]) => Verdict<unknown>,
@@ -170,8 +125,8 @@ export class Poller {
     return new Promise<R>((resolve, reject) => {
       const now = Date.now();
       const watched: Watched = {
-        label: options.label ?? (group === "*" ? `the ${kind} list` : `the ${kind} list of server ${group}`),
-        status: options.status ?? (() => "in progress"),
+        label: options.label,
+        status: options.status,
         startedAt: now,
         lastLineAt: now,
         printed: false,
@@ -297,8 +252,6 @@ export class Poller {
             requests: 0,
           }));
           this.settings.onRead({ kind, scope: result.scope, requests: result.requests, servers: groups.length });
-          const counter = `${hub.key}|${kind}`;
-          this.requests.set(counter, (this.requests.get(counter) ?? 0) + result.requests);
           for (const [group, items] of result.byServer) {
             for (const waiter of [...(feed.waiters.get(group) ?? [])]) {
               if (waiter.seq > seq) continue;
