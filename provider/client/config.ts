@@ -4,6 +4,18 @@ import { ConfigurationError } from "./errors";
 
 export const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
 
+/** Clamps a setting into its documented range; a missing or non-numeric value takes the default. */
+export function bounded(value: number | undefined, lo: number, hi: number, fallback: number): number {
+  return value === undefined || !Number.isFinite(value) ? fallback : Math.min(hi, Math.max(lo, value));
+}
+
+/** A number from an environment variable; unset, blank or not a number is undefined. */
+export function numberFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
 export interface ConnectionSettings {
   token: string;
   baseUrl: string;

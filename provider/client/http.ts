@@ -3,7 +3,7 @@
 // escape, because an AxiosError carries the request config and with it the bearer token.
 import { createHash } from "node:crypto";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import { resolveConnection } from "./config";
+import { bounded, resolveConnection } from "./config";
 import {
   ApiConnectionError,
   ApiTimeoutError,
@@ -40,10 +40,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const TEN_MINUTES_MS = 10 * 60_000;
 const DAY_MS = 24 * 3_600_000;
-/** Clamps an option into its documented range; a missing or non-numeric value takes the default. */
-function bounded(value: number | undefined, lo: number, hi: number, fallback: number): number {
-  return value === undefined || !Number.isFinite(value) ? fallback : Math.min(hi, Math.max(lo, value));
-}
 
 export class HttpClient {
   readonly baseUrl: string;

@@ -7,6 +7,7 @@
 //   - without a 429, the rate grows back linearly, regaining what the last cut took in a minute
 //     (by default), and on at the same slope; pacing ends after a quiet spell (10 minutes).
 // Clients are made per call, so the state lives here, keyed by account (URL and token hash).
+import { bounded, numberFromEnv } from "./config";
 
 export interface RateLimitSettings {
   /** Limit at all (VPSORG_RATE_LIMIT=off: no pacing, no pause, no cap; 429s are still retried). Default true. */
@@ -38,11 +39,7 @@ export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<
   const out: Partial<RateLimitSettings> = {};
   const flag = env.VPSORG_RATE_LIMIT?.trim().toLowerCase();
   if (flag) out.enabled = !["off", "0", "false", "no"].includes(flag);
-  const num = (name: string) => {
-    const raw = env[name];
-    const n = Number(raw);
-    return raw !== undefined && raw.trim() !== "" && Number.isFinite(n) ? n : undefined;
-  };
+  const num = (name: string) => numberFromEnv(env[name]);
   const set = <K extends keyof RateLimitSettings>(key: K, value: RateLimitSettings[K] | undefined) => {
     if (value !== undefined) out[key] = value;
   };
@@ -55,14 +52,12 @@ export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<
 
 /** Defaults filled in, every value clamped into its documented range. */
 export function normalizeRateLimit(given: Partial<RateLimitSettings> = {}): RateLimitSettings {
-  const clamp = (value: number | undefined, lo: number, hi: number, fallback: number) =>
-    value === undefined || !Number.isFinite(value) ? fallback : Math.min(hi, Math.max(lo, value));
   return {
     enabled: given.enabled ?? DEFAULT_RATE_LIMIT.enabled,
-    maxConcurrent: Math.round(clamp(given.maxConcurrent, 1, 256, DEFAULT_RATE_LIMIT.maxConcurrent)),
-    minRps: clamp(given.minRps, 0.01, 1000, DEFAULT_RATE_LIMIT.minRps),
-    recoveryMs: clamp(given.recoveryMs, 1_000, 3_600_000, DEFAULT_RATE_LIMIT.recoveryMs),
-    releaseAfterMs: clamp(given.releaseAfterMs, 1_000, DAY_MS, DEFAULT_RATE_LIMIT.releaseAfterMs),
+    maxConcurrent: Math.round(bounded(given.maxConcurrent, 1, 256, DEFAULT_RATE_LIMIT.maxConcurrent)),
+    minRps: bounded(given.minRps, 0.01, 1000, DEFAULT_RATE_LIMIT.minRps),
+    recoveryMs: bounded(given.recoveryMs, 1_000, 3_600_000, DEFAULT_RATE_LIMIT.recoveryMs),
+    releaseAfterMs: bounded(given.releaseAfterMs, 1_000, DAY_MS, DEFAULT_RATE_LIMIT.releaseAfterMs),
   };
 }
 

@@ -5,6 +5,7 @@
 // Answers are fresh: a batch is read after its window closes, and a call arriving once a batch has
 // been sent waits for the next one, so no caller ever gets a list sent before it asked.
 import type { VpsOrgClient } from "../client/client";
+import { bounded, numberFromEnv } from "../client/config";
 import type { Backup, Snapshot } from "../client/types";
 import { readLists } from "./lists";
 
@@ -26,11 +27,7 @@ const open = new Map<string, Batch>();
 
 /** The window from VPSORG_READ_WINDOW_MS, bounded to 0 ... 1 s. */
 export function readWindowMs(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.VPSORG_READ_WINDOW_MS);
-  if (env.VPSORG_READ_WINDOW_MS === undefined || env.VPSORG_READ_WINDOW_MS.trim() === "" || !Number.isFinite(n)) {
-    return DEFAULT_READ_WINDOW_MS;
-  }
-  return Math.min(MAX_READ_WINDOW_MS, Math.max(0, n));
+  return bounded(numberFromEnv(env.VPSORG_READ_WINDOW_MS), 0, MAX_READ_WINDOW_MS, DEFAULT_READ_WINDOW_MS);
 }
 
 /** The server's snapshots or backups, read together with every other call of the same window. */

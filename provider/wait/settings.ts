@@ -1,5 +1,6 @@
 // How often waits look at the API, and how they report progress. Every value has a default, an
 // environment variable and a bound: a timer longer than Node can keep would fire at once.
+import { bounded, numberFromEnv } from "../client/config";
 
 /** One hour: no poll interval, first check or progress interval may be longer. */
 export const MAX_SETTING_MS = 3_600_000;
@@ -44,39 +45,28 @@ export const DEFAULT_POLL_SETTINGS = {
 
 export function pollSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): PollSettings {
   return normalizePollSettings({
-    minIntervalMs: numberFrom(env.VPSORG_POLL_MIN_MS) ?? DEFAULT_POLL_SETTINGS.minIntervalMs,
-    maxIntervalMs: numberFrom(env.VPSORG_POLL_MAX_MS) ?? DEFAULT_POLL_SETTINGS.maxIntervalMs,
-    firstCheckMs: numberFrom(env.VPSORG_POLL_FIRST_MS),
-    jitter: numberFrom(env.VPSORG_POLL_JITTER),
-    progressIntervalMs: numberFrom(env.VPSORG_PROGRESS_MS),
+    minIntervalMs: numberFromEnv(env.VPSORG_POLL_MIN_MS) ?? DEFAULT_POLL_SETTINGS.minIntervalMs,
+    maxIntervalMs: numberFromEnv(env.VPSORG_POLL_MAX_MS) ?? DEFAULT_POLL_SETTINGS.maxIntervalMs,
+    firstCheckMs: numberFromEnv(env.VPSORG_POLL_FIRST_MS),
+    jitter: numberFromEnv(env.VPSORG_POLL_JITTER),
+    progressIntervalMs: numberFromEnv(env.VPSORG_PROGRESS_MS),
   });
 }
 
 /** Fills in defaults and clamps every value into its documented range. */
 export function normalizePollSettings(given: PollSettings): FullPollSettings {
-  const min = clamp(given.minIntervalMs, 1, MAX_SETTING_MS, DEFAULT_POLL_SETTINGS.minIntervalMs);
-  const max = clamp(given.maxIntervalMs, min, MAX_SETTING_MS, Math.max(min, DEFAULT_POLL_SETTINGS.maxIntervalMs));
+  const min = bounded(given.minIntervalMs, 1, MAX_SETTING_MS, DEFAULT_POLL_SETTINGS.minIntervalMs);
+  const max = bounded(given.maxIntervalMs, min, MAX_SETTING_MS, Math.max(min, DEFAULT_POLL_SETTINGS.maxIntervalMs));
   // 1.9 x max puts a lone wait's checks at 19, 29, 39 s ...: the moments StateChangeConf (as the DigitalOcean
   // provider uses it) checks from 19 s on, without its checks at 10 and 13 s (jobs take minutes).
-  const first = clamp(given.firstCheckMs, 0, MAX_SETTING_MS, Math.round(1.9 * max));
+  const first = bounded(given.firstCheckMs, 0, MAX_SETTING_MS, Math.round(1.9 * max));
   return {
     minIntervalMs: min,
     maxIntervalMs: max,
     firstCheckMs: first,
-    jitter: clamp(given.jitter, 0, 0.5, DEFAULT_POLL_SETTINGS.jitter),
-    progressIntervalMs: clamp(given.progressIntervalMs, 0, MAX_SETTING_MS, DEFAULT_POLL_SETTINGS.progressIntervalMs),
+    jitter: bounded(given.jitter, 0, 0.5, DEFAULT_POLL_SETTINGS.jitter),
+    progressIntervalMs: bounded(given.progressIntervalMs, 0, MAX_SETTING_MS, DEFAULT_POLL_SETTINGS.progressIntervalMs),
     progressWriter: given.progressWriter ?? ((line) => void process.stderr.write(`${line}\n`)),
     onRead: given.onRead ?? (() => {}),
   };
-}
-
-function numberFrom(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === "") return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-function clamp(value: number | undefined, lo: number, hi: number, fallback: number): number {
-  if (value === undefined || !Number.isFinite(value)) return fallback;
-  return Math.min(hi, Math.max(lo, value));
 }
