@@ -8,7 +8,7 @@ import { backupHistoryResource, snapshotHistoryResource } from "./resources/hist
 import { clean } from "./resources/messages";
 import { backupRestoreResource, snapshotRestoreResource } from "./resources/restore";
 import { snapshotResource } from "./resources/snapshot";
-import type { ProviderKind } from "./shim";
+import type { ProviderKind } from "./kinds";
 
 export type { ProviderKind };
 

@@ -7,9 +7,7 @@
 // `require("pulumi-vpsorg/provider")` is resolved by the provider host from the Pulumi program's
 // own node_modules, the way the program itself found this package.
 import type * as pulumi from "@pulumi/pulumi";
-
-export type ProviderKind =
-  "snapshot" | "backup" | "snapshotRestore" | "backupRestore" | "snapshotHistory" | "backupHistory";
+import type { ProviderKind } from "./kinds";
 
 interface Shim extends pulumi.dynamic.ResourceProvider {
   settings?: unknown;
