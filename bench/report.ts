@@ -3,15 +3,19 @@ import { type BenchConfig, SCENARIO_TITLES, type ScenarioId } from "./config";
 import { POLICY_IDS, POLICY_LABELS, POLICY_NOTES, type PolicyId } from "./policies";
 import type { RunResult } from "./scenarios";
 
-/** One run in real-world units (seconds, MB). */
-export interface Row {
-  scenario: ScenarioId;
-  policy: PolicyId;
-  waits: number;
-  listRequests: number;
-  allRequests: number;
-  rateLimited: number;
-  failures: number;
+/** One run in real-world units (seconds, MB); counts, failures and notes as the run gave them. */
+export interface Row extends Pick<
+  RunResult,
+  | "scenario"
+  | "policy"
+  | "waits"
+  | "listRequests"
+  | "allRequests"
+  | "rateLimited"
+  | "failures"
+  | "failureSamples"
+  | "notes"
+> {
   lagP50S: number | null;
   lagP95S: number | null;
   lagMaxS: number | null;
@@ -23,8 +27,6 @@ export interface Row {
   heapGrowthMb: number;
   /** After a full GC with every create answered: MB held per 1,000 pending waits (heap, RSS). */
   retainedPer1000?: { pendingWaits: number; heapMb: number; rssMb: number };
-  failureSamples: string[];
-  notes: string[];
 }
 
 export function toRow(run: RunResult, scale: number): Row {
