@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { compileBench } from "./compile";
 import { type BenchConfig, parseArgs, SCENARIO_TITLES } from "./config";
-import { POLICY_IDS, scaledPollEnv } from "./policies";
+import { POLICY_IDS, type PolicyId, scaledPollEnv } from "./policies";
 import { finalLine, markdownReport, type Row, toRow } from "./report";
 import { runScenario } from "./scenarios";
 import { chartSvg } from "./svg";
@@ -31,18 +31,12 @@ export async function runBench(config: BenchConfig, outDir: string, command: str
     for (const scenario of config.scenarios) {
       const t0 = Date.now();
       console.log(`running ${SCENARIO_TITLES[scenario](config)} ...`);
-      const runs = config.sequential
-        ? await POLICY_IDS.reduce<Promise<Row[]>>(
-            async (acc, policy) => [
-              ...(await acc),
-              toRow(await runScenario(config, scenario, policy, paths), config.scale),
-            ],
-            Promise.resolve([]),
-          )
-        : (await Promise.all(POLICY_IDS.map((policy) => runScenario(config, scenario, policy, paths)))).map((run) =>
-            toRow(run, config.scale),
-          );
-      rows.push(...runs);
+      const run = (policy: PolicyId) => runScenario(config, scenario, policy, paths);
+      if (config.sequential) {
+        for (const policy of POLICY_IDS) rows.push(toRow(await run(policy), config.scale));
+      } else {
+        rows.push(...(await Promise.all(POLICY_IDS.map(run))).map((result) => toRow(result, config.scale)));
+      }
       console.log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
   } finally {

@@ -3,8 +3,10 @@
 // models of what other providers do, each resource polling its server's list on its own.
 // Ours talks through the project's VpsOrgClient (with whatever retry and rate-limit logic it has);
 // the peers through bench/peer-http.ts, a model of their SDKs' HTTP retries with no client-side limit.
-import type { ClientOptions, VpsOrgClient } from "../provider/client";
-import { type PollSettings, pollSettingsFromEnv } from "../provider/wait/poller";
+import type { ClientOptions } from "../provider/client";
+import { DEFAULT_RATE_LIMIT } from "../provider/client/limiter";
+import { pollSettingsFromEnv } from "../provider/wait/poller";
+import { DEFAULT_READ_WINDOW_MS } from "../provider/wait/reads";
 
 export type PolicyId = "ours" | "statechangeconf" | "aws" | "hcloud";
 export const POLICY_IDS: PolicyId[] = ["ours", "statechangeconf", "aws", "hcloud"];
@@ -53,16 +55,18 @@ export function peerDelays(policy: Exclude<PolicyId, "ours">): () => number {
 // ---- Scaling "ours": the two functions to adapt when the project's settings change. ----
 
 /**
- * Our HTTP client's time settings, scaled (the request timeout is network time: not scaled). Options
- * the client of the day does not know are ignored by it: the 429 retry budget (10 minutes by
- * default) and, when provider/client/limiter.ts exists, its rate limit with every `*Ms` divided and
- * every `*Rps` multiplied by the scale.
+ * Our HTTP client's time settings, scaled (the request timeout is network time: not scaled): the 429
+ * retry budget (10 minutes by default) and the rate limit of provider/client/limiter.ts, with every
+ * `*Ms` divided and every `*Rps` multiplied by the scale.
  */
 export function scaledClientOptions(scale: number): ClientOptions {
-  const extra: Record<string, unknown> = { rateLimitRetryBudgetMs: 600_000 / scale };
-  const limiter = optionalModule<{ DEFAULT_RATE_LIMIT?: Record<string, unknown> }>("../provider/client/limiter");
-  if (limiter?.DEFAULT_RATE_LIMIT) extra.rateLimit = scaleFields(limiter.DEFAULT_RATE_LIMIT, scale);
-  return { retryBaseDelayMs: 500 / scale, maxRetryDelayMs: 30_000 / scale, maxRetries: 4, ...extra } as ClientOptions;
+  return {
+    retryBaseDelayMs: 500 / scale,
+    maxRetryDelayMs: 30_000 / scale,
+    maxRetries: 4,
+    rateLimitRetryBudgetMs: 600_000 / scale,
+    rateLimit: scaleFields(DEFAULT_RATE_LIMIT, scale),
+  };
 }
 
 /** Env names of PollSettings fields; a field not listed is tried as VPSORG_POLL_<FIELD_IN_SNAKE_CASE>. */
@@ -76,7 +80,7 @@ const POLL_ENV: Record<string, string> = {
 /**
  * Our waiting's settings, scaled: every `*Ms` field of the default PollSettings divided by `scale`,
  * as the environment the bench's worker starts with (the shared poller reads it on first use), and
- * the coalescing window of provider/wait/reads.ts when it exists. Returns the env to add and a
+ * the coalescing window of provider/wait/reads.ts. Returns the env to add and a
  * warning for each poll setting that did not take the scaled value.
  */
 export function scaledPollEnv(scale: number): { env: Record<string, string>; warnings: string[] } {
@@ -88,10 +92,7 @@ export function scaledPollEnv(scale: number): { env: Record<string, string>; war
     wanted[field] = value / scale;
     env[POLL_ENV[field] ?? `VPSORG_POLL_${snake(field.slice(0, -2))}_MS`] = String(value / scale);
   }
-  const reads = optionalModule<{ DEFAULT_READ_WINDOW_MS?: number }>("../provider/wait/reads");
-  if (typeof reads?.DEFAULT_READ_WINDOW_MS === "number") {
-    env.VPSORG_READ_WINDOW_MS = String(reads.DEFAULT_READ_WINDOW_MS / scale);
-  }
+  env.VPSORG_READ_WINDOW_MS = String(DEFAULT_READ_WINDOW_MS / scale);
   const got = pollSettingsFromEnv({ ...process.env, ...env }) as unknown as Record<string, unknown>;
   const warnings = Object.entries(wanted)
     .filter(([field, value]) => typeof got[field] !== "number" || Math.abs((got[field] as number) - value) > 0.5)
@@ -99,13 +100,8 @@ export function scaledPollEnv(scale: number): { env: Record<string, string>; war
   return { env, warnings };
 }
 
-/** The settings the worker's shared poller will use (for the report). */
-export function effectivePollSettings(): PollSettings {
-  return pollSettingsFromEnv();
-}
-
 /** `*Ms` fields divided by the scale, `*Rps` (rates) multiplied, others as they are. */
-function scaleFields(settings: Record<string, unknown>, scale: number): Record<string, unknown> {
+function scaleFields<T extends object>(settings: T, scale: number): T {
   return Object.fromEntries(
     Object.entries(settings).map(([key, value]) => {
       if (typeof value !== "number") return [key, value];
@@ -113,39 +109,9 @@ function scaleFields(settings: Record<string, unknown>, scale: number): Record<s
       if (key.endsWith("Rps")) return [key, value * scale];
       return [key, value];
     }),
-  );
-}
-
-/** A module of the project that may not exist yet; undefined only when that very module is missing. */
-function optionalModule<T>(path: string): T | undefined {
-  try {
-    return require(path) as T;
-  } catch (error) {
-    const e = error as { code?: string; message?: string };
-    if (e.code === "MODULE_NOT_FOUND" && e.message?.includes(path)) return undefined;
-    throw error;
-  }
+  ) as T;
 }
 
 function snake(camel: string): string {
   return camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
-}
-
-type ListOnServer = (client: VpsOrgClient, kind: string, serverId: number) => Promise<Array<{ id: unknown }>>;
-
-/**
- * LOCAL ADAPTER until provider/wait/reads.ts lands: a refresh's reads go through its
- * `listOnServer(client, kind, serverId)` (concurrent reads of a server share one list) when it
- * exists; otherwise each read lists its server alone, as the provider's `read` does today.
- */
-export function refreshReader(): {
-  coalesced: boolean;
-  read: (client: VpsOrgClient, serverId: number) => Promise<unknown[]>;
-} {
-  const listOnServer = optionalModule<{ listOnServer?: ListOnServer }>("../provider/wait/reads")?.listOnServer;
-  if (typeof listOnServer === "function") {
-    const fn = listOnServer;
-    return { coalesced: true, read: (client, serverId) => fn(client, "snapshot", serverId) };
-  }
-  return { coalesced: false, read: (client, serverId) => client.snapshots.list({ serverId }) };
 }

@@ -3,15 +3,19 @@ import { type BenchConfig, SCENARIO_TITLES, type ScenarioId } from "./config";
 import { POLICY_IDS, POLICY_LABELS, POLICY_NOTES, type PolicyId } from "./policies";
 import type { RunResult } from "./scenarios";
 
-/** One run in real-world units (seconds, MB). */
-export interface Row {
-  scenario: ScenarioId;
-  policy: PolicyId;
-  waits: number;
-  listRequests: number;
-  allRequests: number;
-  rateLimited: number;
-  failures: number;
+/** One run in real-world units (seconds, MB); counts, failures and notes as the run gave them. */
+export interface Row extends Pick<
+  RunResult,
+  | "scenario"
+  | "policy"
+  | "waits"
+  | "listRequests"
+  | "allRequests"
+  | "rateLimited"
+  | "failures"
+  | "failureSamples"
+  | "notes"
+> {
   lagP50S: number | null;
   lagP95S: number | null;
   lagMaxS: number | null;
@@ -23,8 +27,6 @@ export interface Row {
   heapGrowthMb: number;
   /** After a full GC with every create answered: MB held per 1,000 pending waits (heap, RSS). */
   retainedPer1000?: { pendingWaits: number; heapMb: number; rssMb: number };
-  failureSamples: string[];
-  notes: string[];
 }
 
 export function toRow(run: RunResult, scale: number): Row {
@@ -77,15 +79,25 @@ function ratio(a: number | null | undefined, b: number | null | undefined): numb
 
 const fmtRatio = (r: number | null) => (r === null ? "n/a" : r.toFixed(2));
 
-/** `bench: requests_ratio=... lag_p95_ratio=... single_requests_ratio=... failures_1000=...` */
-export function finalLine(rows: Row[]): string {
+/** Ours against StateChangeConf: the ratios both the last line and the targets report (null: not measured). */
+function ratios(rows: Row[]): { requests: number | null; lagP95: number | null; singleRequests: number | null } {
   const ours = (s: ScenarioId) => find(rows, s, "ours");
   const scc = (s: ScenarioId) => find(rows, s, "statechangeconf");
+  return {
+    requests: ratio(ours("fleet")?.listRequests, scc("fleet")?.listRequests),
+    lagP95: ratio(ours("fleet")?.lagP95S, scc("fleet")?.lagP95S),
+    singleRequests: ratio(ours("single")?.listRequests, scc("single")?.listRequests),
+  };
+}
+
+/** `bench: requests_ratio=... lag_p95_ratio=... single_requests_ratio=... failures_1000=...` */
+export function finalLine(rows: Row[]): string {
+  const r = ratios(rows);
   return (
-    `bench: requests_ratio=${fmtRatio(ratio(ours("fleet")?.listRequests, scc("fleet")?.listRequests))}` +
-    ` lag_p95_ratio=${fmtRatio(ratio(ours("fleet")?.lagP95S, scc("fleet")?.lagP95S))}` +
-    ` single_requests_ratio=${fmtRatio(ratio(ours("single")?.listRequests, scc("single")?.listRequests))}` +
-    ` failures_1000=${ours("limited")?.failures ?? "n/a"}`
+    `bench: requests_ratio=${fmtRatio(r.requests)}` +
+    ` lag_p95_ratio=${fmtRatio(r.lagP95)}` +
+    ` single_requests_ratio=${fmtRatio(r.singleRequests)}` +
+    ` failures_1000=${find(rows, "limited", "ours")?.failures ?? "n/a"}`
   );
 }
 
@@ -93,6 +105,7 @@ export function finalLine(rows: Row[]): string {
 export function targets(rows: Row[]): Array<{ target: string; measured: string; met: boolean | null }> {
   const ours = (s: ScenarioId) => find(rows, s, "ours");
   const scc = (s: ScenarioId) => find(rows, s, "statechangeconf");
+  const r = ratios(rows);
   const out: Array<{ target: string; measured: string; met: boolean | null }> = [];
   const add = (target: string, value: number | null, limit: number, unit = "x") =>
     out.push({
@@ -100,17 +113,9 @@ export function targets(rows: Row[]): Array<{ target: string; measured: string; 
       measured: value === null ? "n/a" : `${unit === "x" ? value.toFixed(2) : (value * 100).toFixed(1)}${unit}`,
       met: value === null ? null : value <= limit,
     });
-  add(
-    "(b) list requests, ours / StateChangeConf <= 0.2",
-    ratio(ours("fleet")?.listRequests, scc("fleet")?.listRequests),
-    0.2,
-  );
-  add("(b) p95 lag, ours / StateChangeConf <= 0.5", ratio(ours("fleet")?.lagP95S, scc("fleet")?.lagP95S), 0.5);
-  add(
-    "(a) list requests, ours / StateChangeConf <= 1",
-    ratio(ours("single")?.listRequests, scc("single")?.listRequests),
-    1,
-  );
+  add("(b) list requests, ours / StateChangeConf <= 0.2", r.requests, 0.2);
+  add("(b) p95 lag, ours / StateChangeConf <= 0.5", r.lagP95, 0.5);
+  add("(a) list requests, ours / StateChangeConf <= 1", r.singleRequests, 1);
   add("(a) worst lag, ours / StateChangeConf <= 1", ratio(ours("single")?.lagMaxS, scc("single")?.lagMaxS), 1);
   const limited = ours("limited");
   if (limited) {
@@ -127,8 +132,12 @@ export function targets(rows: Row[]): Array<{ target: string; measured: string; 
 }
 
 const num = (n: number) => n.toLocaleString("en-US");
-const secs = (s: number | null) =>
-  s === null ? "–" : s < 1 ? `${s.toFixed(2)} s` : s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
+const secs = (s: number | null) => (s === null ? "–" : `${roundSeconds(s)} s`);
+
+/** Seconds with two decimals under 1 s, one under 10 s, else whole (the report's tables, the chart's labels). */
+export function roundSeconds(s: number): string {
+  return s < 1 ? s.toFixed(2) : s < 10 ? s.toFixed(1) : String(Math.round(s));
+}
 
 export interface ReportMeta {
   command: string;

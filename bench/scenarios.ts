@@ -2,7 +2,7 @@
 // the scenario's servers and rate limit), a forked worker that creates and waits, and the
 // emulator's request counts afterwards.
 import { type ChildProcess, fork } from "node:child_process";
-import { type BenchConfig, jobSchedule, type ScenarioId } from "./config";
+import { type BenchConfig, jobSchedule, type PlannedJob, type ScenarioId } from "./config";
 import { type PolicyId, scaledPollEnv } from "./policies";
 import type { HostReady, HostSetup } from "./emulator-host";
 import type { WorkerResult, WorkerTask } from "./worker";
@@ -28,29 +28,8 @@ export async function runScenario(
   paths: { workerPath: string; hostPath: string },
 ): Promise<RunResult> {
   const { scale } = config;
-  const serverCount =
-    scenario === "single"
-      ? 1
-      : scenario === "fleet"
-        ? config.fleet.servers
-        : scenario === "limited"
-          ? config.limited.servers
-          : scenario === "refresh"
-            ? config.refresh.servers
-            : config.memory.servers;
-  const jobs =
-    scenario === "single"
-      ? config.singleDurationsS.map((s) => ({ server: 0, durationMs: s * 1000 }))
-      : scenario === "fleet"
-        ? jobSchedule(config, config.fleet.waits, config.fleet.servers)
-        : scenario === "limited"
-          ? jobSchedule(config, config.limited.waits, config.limited.servers)
-          : scenario === "memory"
-            ? Array.from({ length: config.memory.waits }, (_, i) => ({
-                server: i % config.memory.servers,
-                durationMs: config.memory.jobDurationS * 1000,
-              }))
-            : [];
+  const serverCount = scenario === "single" ? 1 : config[scenario].servers;
+  const jobs = plannedJobs(config, scenario);
   const setup: HostSetup = {
     token: TOKEN,
     servers: serverCount,
@@ -96,6 +75,24 @@ export async function runScenario(
     };
   } finally {
     await stopHost(host);
+  }
+}
+
+/** The jobs the worker creates and completes; a refresh creates none (it reads the seeded snapshots). */
+function plannedJobs(config: BenchConfig, scenario: ScenarioId): PlannedJob[] {
+  switch (scenario) {
+    case "single":
+      return config.singleDurationsS.map((s) => ({ server: 0, durationMs: s * 1000 }));
+    case "fleet":
+    case "limited":
+      return jobSchedule(config, config[scenario].waits, config[scenario].servers);
+    case "memory":
+      return Array.from({ length: config.memory.waits }, (_, i) => ({
+        server: i % config.memory.servers,
+        durationMs: config.memory.jobDurationS * 1000,
+      }));
+    case "refresh":
+      return [];
   }
 }
 

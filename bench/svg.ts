@@ -3,7 +3,7 @@
 // scenario (its largest bar is full height) and every bar carries its value.
 import { type BenchConfig, SCENARIO_LETTERS } from "./config";
 import { POLICY_IDS, POLICY_LABELS, type PolicyId } from "./policies";
-import type { Row } from "./report";
+import { roundSeconds, type Row } from "./report";
 
 const COLORS: Record<PolicyId, string> = {
   ours: "#2b7bb9",
@@ -24,6 +24,9 @@ interface Panel {
   label: (r: Row) => string;
 }
 
+/** The second panel's value: p95 lag, or for (d) the refresh's wall time. */
+const lagOrWall = (r: Row) => (r.scenario === "refresh" ? r.wallS : r.lagP95S);
+
 export function chartSvg(config: BenchConfig, rows: Row[]): string {
   const scenarios = config.scenarios.filter((s) => s !== "memory"); // (e) has its own table
   const panels: Panel[] = [
@@ -34,10 +37,10 @@ export function chartSvg(config: BenchConfig, rows: Row[]): string {
     },
     {
       title: "p95 detection lag, s (lower is better); (d): wall time of the refresh, s (not scaled)",
-      value: (r) => (r.scenario === "refresh" ? r.wallS : r.lagP95S),
+      value: lagOrWall,
       label: (r) => {
-        const v = r.scenario === "refresh" ? r.wallS : r.lagP95S;
-        return v === null ? "–" : v < 1 ? v.toFixed(2) : v < 10 ? v.toFixed(1) : String(Math.round(v));
+        const v = lagOrWall(r);
+        return v === null ? "–" : roundSeconds(v);
       },
     },
   ];

@@ -3,9 +3,11 @@
 // runs in the parent; this process only creates, waits, and completes jobs at their times.
 import { VpsOrgClient } from "../provider/client";
 import { waitForSnapshot } from "../provider/wait/jobs";
+import { pollSettingsFromEnv } from "../provider/wait/poller";
+import { listOnServer } from "../provider/wait/reads";
 import type { PlannedJob } from "./config";
 import { PeerClient } from "./peer-http";
-import { effectivePollSettings, peerDelays, type PolicyId, refreshReader, scaledClientOptions } from "./policies";
+import { peerDelays, type PolicyId, scaledClientOptions } from "./policies";
 
 export interface WorkerTask {
   policy: PolicyId;
@@ -50,7 +52,6 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
   // Ours talks through the project's client; the peers through a model of their SDKs' HTTP (peer-http.ts).
   const client = new VpsOrgClient({ token: task.token, baseUrl: task.apiUrl, ...scaledClientOptions(task.scale) });
   const peer = new PeerClient(task.apiUrl, task.token, task.scale);
-  const reader = refreshReader();
   const result: WorkerResult = {
     lagsMs: [],
     failures: 0,
@@ -70,7 +71,8 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
       result.failureSamples.push(message);
   };
   if (task.policy === "ours") {
-    const settings = effectivePollSettings();
+    // What the worker's shared poller will use: read from the env bench/scenarios.ts started it with.
+    const settings = pollSettingsFromEnv();
     result.notes.push(`our poll settings (scaled): ${JSON.stringify(settings)}`);
   }
   const sampleMemory = () => {
@@ -107,20 +109,8 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
   const started = performance.now();
   const timeoutMs = (30 * 60_000) / task.scale; // the Snapshot resource's default waitTimeout
 
-  /**
-   * Our look before POST: through listOnServer when it exists (as the provider's create will),
-   * else modelled as one list per server per burst of creates, shared by the burst.
-   */
-  const looked = new Map<number, Promise<unknown>>();
-  const lookBefore = (serverId: number) => {
-    if (reader.coalesced) return reader.read(client, serverId);
-    let pending = looked.get(serverId);
-    if (!pending) {
-      pending = client.snapshots.list({ serverId });
-      looked.set(serverId, pending);
-    }
-    return pending;
-  };
+  /** Ours lists a server through listOnServer (coalesced), as the provider's create and read do. */
+  const listOurs = (serverId: number) => listOnServer(client, "snapshot", serverId);
 
   const completions: Array<Promise<void>> = [];
   async function oneJob(job: PlannedJob, index: number): Promise<void> {
@@ -129,7 +119,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
     try {
       const name = `bench-${index}`;
       if (task.policy === "ours") {
-        await lookBefore(serverId);
+        await listOurs(serverId); // the provider's look before POST
         id = Number((await client.snapshots.create({ serverId, name })).id);
       } else {
         id = Number((await peer.createSnapshot(serverId, name)).id);
@@ -166,19 +156,13 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
 
   try {
     if (task.shape === "sequential") {
-      for (const [i, job] of task.jobs.entries()) {
-        looked.clear(); // each create is a burst of its own
-        await oneJob(job, i);
-      }
+      for (const [i, job] of task.jobs.entries()) await oneJob(job, i);
     } else if (task.shape === "together") {
       await Promise.all(task.jobs.map((job, i) => oneJob(job, i)));
     } else {
-      const how = reader.coalesced
-        ? "coalesced through provider/wait/reads.ts listOnServer"
-        : "FALLBACK: provider/wait/reads.ts listOnServer not found, one list per resource";
-      if (task.policy === "ours") result.notes.push(`refresh reads: ${how}`);
-      const read = (serverId: number) =>
-        task.policy === "ours" ? reader.read(client, serverId) : peer.listSnapshots(serverId);
+      if (task.policy === "ours")
+        result.notes.push("refresh reads: coalesced through provider/wait/reads.ts listOnServer");
+      const read = (serverId: number) => (task.policy === "ours" ? listOurs(serverId) : peer.listSnapshots(serverId));
       await Promise.all(
         task.reads.map(async ({ serverId, id }) => {
           try {
