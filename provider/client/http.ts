@@ -18,8 +18,6 @@ import { type Logger, makeRedactor, stderrLogger } from "./redact";
 import { describeErrorBody } from "./schemas";
 import type { BodySchema, HttpOptions, ListOptions, Page } from "./types";
 
-export type { HttpOptions, ListOptions } from "./types";
-
 type Method = "GET" | "POST" | "DELETE";
 export type Query = Record<string, string | number | undefined>;
 

@@ -5,8 +5,6 @@
 import { z } from "zod";
 import type { Backup, BodySchema, Page, RestoreResponse, Server, Snapshot } from "./types";
 
-export type { Backup, Id, JobStatus, RestoreResponse, Server, Snapshot } from "./types";
-
 /** Ids are integers in every sample; a string id is tolerated and compared as text. */
 export const idSchema = z.union([z.number().int(), z.string().min(1)]);
 

@@ -37,11 +37,6 @@ export function listOnServer(
   client: VpsOrgClient,
   kind: "snapshot" | "backup",
   serverId: number,
-): Promise<Snapshot[] | Backup[]>;
-export function listOnServer(
-  client: VpsOrgClient,
-  kind: "snapshot" | "backup",
-  serverId: number,
 ): Promise<Snapshot[] | Backup[]> {
   const key = `${client.accountKey}|${kind}`;
   let batch = open.get(key);

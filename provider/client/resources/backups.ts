@@ -14,20 +14,20 @@ export class Backups {
   constructor(private readonly http: HttpClient) {}
 
   async list(query: BackupListQuery = {}, options: ListOptions = {}): Promise<Backup[]> {
-    return (await this.http.list(
+    return this.http.list(
       "/backups/",
       pageSchema(backupSchema),
       { server_id: query.serverId, backup_type: query.backupType },
       options,
-    )) as Backup[];
+    );
   }
 
   /** Starts a manual backup. The answer says `in_progress`; see `waitFor` in provider/wait. */
   async create(body: { serverId: Id; description?: string | null }): Promise<Backup> {
-    return (await this.http.request("POST", "/backups/", backupSchema, {
+    return this.http.request("POST", "/backups/", backupSchema, {
       body: { server_id: body.serverId, ...(body.description != null ? { description: body.description } : {}) },
       retry: "unsent-only",
-    })) as Backup;
+    });
   }
 
   async delete(id: Id): Promise<void> {

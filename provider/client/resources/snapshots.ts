@@ -7,23 +7,18 @@ export class Snapshots {
   constructor(private readonly http: HttpClient) {}
 
   async list(query: { serverId?: Id } = {}, options: ListOptions = {}): Promise<Snapshot[]> {
-    return (await this.http.list(
-      "/snapshots/",
-      pageSchema(snapshotSchema),
-      { server_id: query.serverId },
-      options,
-    )) as Snapshot[];
+    return this.http.list("/snapshots/", pageSchema(snapshotSchema), { server_id: query.serverId }, options);
   }
 
   async create(body: { serverId: Id; name: string; description?: string | null }): Promise<Snapshot> {
-    return (await this.http.request("POST", "/snapshots/", snapshotSchema, {
+    return this.http.request("POST", "/snapshots/", snapshotSchema, {
       body: {
         server_id: body.serverId,
         name: body.name,
         ...(body.description != null ? { description: body.description } : {}),
       },
       retry: "unsent-only",
-    })) as Snapshot;
+    });
   }
 
   /** Starts a restore of the snapshot's server: overwrites all data on it. */
