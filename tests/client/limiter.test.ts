@@ -2,7 +2,7 @@
 // idle until a 429, then pacing and honouring Retry-After for the whole account; POSTs too.
 import { VpsOrgClient } from "../../provider/client";
 import { HttpClient } from "../../provider/client/http";
-import { normalizeRateLimit, rateLimitFromEnv, resetRateLimiters } from "../../provider/client/limiter";
+import { normalizeRateLimit, rateLimitFromEnv } from "../../provider/client/limiter";
 import { pageSchema } from "../../provider/client/schemas";
 import { z } from "zod";
 import { TOKEN_A, TOKEN_B, useEmulator } from "../helpers/emulator";
@@ -12,14 +12,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const options = (extra = {}) => ({ token: TOKEN_A, baseUrl: ctx.url, retryBaseDelayMs: 5, notify: () => {}, ...extra });
 const client = (extra = {}) => new VpsOrgClient(options(extra));
 const limiterOf = (extra = {}) => new HttpClient(options(extra)).rateLimiter;
-const count = async (route: string) => (await ctx.control.requests()).byRoute[route] ?? 0;
-
-beforeEach(() => resetRateLimiters());
 
 test("before any 429 nothing is paced", async () => {
   await Promise.all(Array.from({ length: 30 }, () => client().servers.list()));
   expect(limiterOf().stats()).toMatchObject({ limited: false, queued: 0, inFlight: 0, rateLimited: 0 });
-  expect(await count("GET /api/v1/servers/")).toBe(30);
+  expect(await ctx.control.count("GET /api/v1/servers/")).toBe(30);
 });
 
 test("after a 429 the account's requests are paced: fewer reach the API in a time window", async () => {
@@ -33,11 +30,11 @@ test("after a 429 the account's requests are paced: fewer reach the API in a tim
   const rps = stats.rps ?? 0;
   const all = Promise.all(Array.from({ length: 20 }, () => client({ rateLimit: { minRps: 5 } }).backups.list()));
   await sleep(500);
-  const inWindow = await count("GET /api/v1/backups/");
+  const inWindow = await ctx.control.count("GET /api/v1/backups/");
   expect(inWindow).toBeLessThanOrEqual(Math.ceil(rps * 0.5) + 2);
   expect(inWindow).toBeLessThan(20);
   await all;
-  expect(await count("GET /api/v1/backups/")).toBe(20);
+  expect(await ctx.control.count("GET /api/v1/backups/")).toBe(20);
 });
 
 test("behind a busy limiter, a list that serves many goes before the queued requests", async () => {
@@ -66,9 +63,9 @@ test("Retry-After pauses every request of the account, from any client object, a
   const otherAccount = new VpsOrgClient(options({ token: TOKEN_B })).backups.list();
   await otherAccount; // not paused
   await sleep(300);
-  expect(await count("GET /api/v1/backups/")).toBe(1); // only account B's so far
+  expect(await ctx.control.count("GET /api/v1/backups/")).toBe(1); // only account B's so far
   await Promise.all([first, other]);
-  expect(await count("GET /api/v1/backups/")).toBe(2);
+  expect(await ctx.control.count("GET /api/v1/backups/")).toBe(2);
 });
 
 test("a create behind a burst of 429s is retried beyond maxRetries and makes one object", async () => {
@@ -80,7 +77,7 @@ test("a create behind a burst of 429s is retried beyond maxRetries and makes one
     notify: (l: string) => lines.push(l),
   }).snapshots.create({ serverId: 12345, name: "patient" });
   expect(made.name).toBe("patient");
-  expect(await count("POST /api/v1/snapshots/")).toBe(9);
+  expect(await ctx.control.count("POST /api/v1/snapshots/")).toBe(9);
   expect((await ctx.control.state()).snapshots.filter((s) => s.name === "patient")).toHaveLength(1);
   // One line per retry after the first: retries 2 to 8.
   expect(lines).toHaveLength(7);

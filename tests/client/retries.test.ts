@@ -8,15 +8,12 @@ import {
   VpsOrgClient,
 } from "../../provider/client";
 import { parseRetryAfter } from "../../provider/client/http";
-import { resetRateLimiters } from "../../provider/client/limiter";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
 
 const ctx = useEmulator();
 // The lines a user would read on stderr (one per retry after the first), kept here to be checked.
 let notified: string[] = [];
-// Each test starts with an account the limiter has not seen slow down.
 beforeEach(() => {
-  resetRateLimiters();
   notified = [];
 });
 const client = (extra = {}) =>
@@ -27,13 +24,12 @@ const client = (extra = {}) =>
     notify: (line: string) => notified.push(line),
     ...extra,
   });
-const count = async (route: string) => (await ctx.control.requests()).byRoute[route] ?? 0;
 
 test("GET is retried on 5xx until it succeeds", async () => {
   await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 503, times: 2 }]);
   const servers = await client().servers.list();
   expect(servers[0].id).toBe(12345);
-  expect(await count("GET /api/v1/servers/")).toBe(3);
+  expect(await ctx.control.count("GET /api/v1/servers/")).toBe(3);
   // The first retry is silent; the second says what is retried, when, and why.
   expect(notified).toEqual([expect.stringMatching(/^vpsorg: retry 2 of GET \/servers\/\S* in \d+ ms: .*503/)]);
 });
@@ -41,7 +37,7 @@ test("GET is retried on 5xx until it succeeds", async () => {
 test("GET gives up after maxRetries with a ServerError", async () => {
   await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 500 }]);
   await expect(client({ maxRetries: 2 }).servers.list()).rejects.toBeInstanceOf(ServerError);
-  expect(await count("GET /api/v1/servers/")).toBe(3);
+  expect(await ctx.control.count("GET /api/v1/servers/")).toBe(3);
   expect(notified).toHaveLength(1);
 });
 
@@ -50,13 +46,13 @@ test("429 honours Retry-After", async () => {
   const started = Date.now();
   await client().servers.list();
   expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-  expect(await count("GET /api/v1/servers/")).toBe(2);
+  expect(await ctx.control.count("GET /api/v1/servers/")).toBe(2);
 });
 
 test("Retry-After is capped by maxRetryDelayMs", async () => {
   await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 3600, times: 1 }]);
   await client({ maxRetryDelayMs: 20 }).servers.list();
-  expect(await count("GET /api/v1/servers/")).toBe(2);
+  expect(await ctx.control.count("GET /api/v1/servers/")).toBe(2);
 });
 
 test("Retry-After is read as seconds or as an HTTP date", () => {
@@ -79,7 +75,7 @@ test("a 429 that never clears ends in a RateLimitError once the 429 budget is sp
     .catch((e) => e);
   expect(error).toBeInstanceOf(RateLimitError);
   // maxRetries: 1 would stop after 2 tries; the budget keeps a 429 going longer.
-  expect(await count("GET /api/v1/servers/")).toBeGreaterThan(2);
+  expect(await ctx.control.count("GET /api/v1/servers/")).toBeGreaterThan(2);
 });
 
 test("dropped connections and malformed bodies on GET are retried", async () => {
@@ -89,8 +85,8 @@ test("dropped connections and malformed bodies on GET are retried", async () => 
   ]);
   expect(await client().backups.list({ serverId: 12345 })).toHaveLength(3);
   expect(await client().snapshots.list({ serverId: 12345 })).toHaveLength(2);
-  expect(await count("GET /api/v1/backups/")).toBe(2);
-  expect(await count("GET /api/v1/snapshots/")).toBe(2);
+  expect(await ctx.control.count("GET /api/v1/backups/")).toBe(2);
+  expect(await ctx.control.count("GET /api/v1/snapshots/")).toBe(2);
 });
 
 test("a body that stays malformed is an UnexpectedResponseError", async () => {
@@ -101,7 +97,7 @@ test("a body that stays malformed is an UnexpectedResponseError", async () => {
 test("DELETE is retried on 5xx", async () => {
   await ctx.control.faults([{ method: "DELETE", status: 502, times: 1 }]);
   await client().snapshots.delete(798);
-  expect(await count("DELETE /api/v1/snapshots/:snapshotId/")).toBe(2);
+  expect(await ctx.control.count("DELETE /api/v1/snapshots/:snapshotId/")).toBe(2);
 });
 
 test("a slow answer is an ApiTimeoutError", async () => {
@@ -117,14 +113,14 @@ describe("POST is never blindly retried", () => {
   test("a 5xx on create is thrown at once, and nothing was created", async () => {
     await ctx.control.faults([{ method: "POST", path: "/snapshots/$", status: 503, times: 1 }]);
     await expect(client().snapshots.create({ serverId: 12345, name: "x" })).rejects.toBeInstanceOf(ServerError);
-    expect(await count("POST /api/v1/snapshots/")).toBe(1);
+    expect(await ctx.control.count("POST /api/v1/snapshots/")).toBe(1);
     expect((await ctx.control.state()).snapshots).toHaveLength(2);
   });
 
   test("a 429 on create is retried (the server did nothing), and one object is created", async () => {
     await ctx.control.faults([{ method: "POST", path: "/backups/$", status: 429, retryAfter: 0, times: 1 }]);
     await client().backups.create({ serverId: 12345 });
-    expect(await count("POST /api/v1/backups/")).toBe(2);
+    expect(await ctx.control.count("POST /api/v1/backups/")).toBe(2);
     expect((await ctx.control.state()).backups.filter((b) => b.backup_type === "manual")).toHaveLength(2);
   });
 
@@ -135,7 +131,7 @@ describe("POST is never blindly retried", () => {
       .catch((e) => e);
     expect(error).toBeInstanceOf(ApiConnectionError);
     expect(error.mayHaveReachedServer).toBe(true);
-    expect(await count("POST /api/v1/snapshots/")).toBe(1);
+    expect(await ctx.control.count("POST /api/v1/snapshots/")).toBe(1);
     const names = (await ctx.control.state()).snapshots.map((s) => s.name);
     expect(names.filter((n) => n === "lost-answer")).toHaveLength(1);
   });

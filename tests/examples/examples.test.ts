@@ -1,12 +1,8 @@
 // The restore examples, run as programs through the engine-protocol harness (GitOps: gitops.test.ts).
-import { join } from "node:path";
-import { runtime } from "@pulumi/pulumi";
-import { programFrom } from "../harness/load-program";
 import { runProgram } from "../harness/program";
-import { PROGRAM_DIR, useStack } from "../helpers/stack";
+import { example, programConfig, useStack } from "../helpers/stack";
 
 const ctx = useStack();
-const example = (name: string) => programFrom(join(PROGRAM_DIR, "examples", name, "index.ts"));
 const restores = async () => {
   const { byRoute } = await ctx.control.requests();
   return (
@@ -14,11 +10,9 @@ const restores = async () => {
     (byRoute["POST /api/v1/servers/:serverId/restore/"] ?? 0)
   );
 };
-// Programs read their own config as `<project>:<key>`; the harness's project is "vpsorg".
-const setConfig = (key: string, value: string) => runtime.setConfig(`vpsorg:${key}`, value);
 afterEach(() => {
-  setConfig("rollback", "false");
-  setConfig("restoreRequestedAt", "");
+  programConfig("rollback", "false");
+  programConfig("restoreRequestedAt", "");
 });
 
 test("pre-upgrade-rollback: the snapshot alone, then a rollback switched on by one line of config", async () => {
@@ -27,7 +21,7 @@ test("pre-upgrade-rollback: the snapshot alone, then a rollback switched on by o
   expect(first.errors).toEqual([]);
   expect(Object.fromEntries(first.steps)).toEqual({ "before-upgrade": "create" });
 
-  setConfig("rollback", "true");
+  programConfig("rollback", "true");
   await ctx.control.clearRequests();
   const preview = await runProgram(program, ctx.engine, "preview");
   expect(preview.steps.get("rollback")).toBe("create");
@@ -38,7 +32,7 @@ test("pre-upgrade-rollback: the snapshot alone, then a rollback switched on by o
   expect(await restores()).toBe(1);
 
   await runProgram(program, ctx.engine, "up"); // unchanged: no second restore
-  setConfig("rollback", "false");
+  programConfig("rollback", "false");
   const off = await runProgram(program, ctx.engine, "up");
   expect(off.errors).toEqual([]);
   expect(await restores()).toBe(1);
@@ -52,7 +46,7 @@ test("restore-latest-backup: restores the newest automatic backup once per reque
   expect(idle.outputs.latestBackupId).toBe(501);
   expect(await restores()).toBe(0);
 
-  setConfig("restoreRequestedAt", new Date().toISOString());
+  programConfig("restoreRequestedAt", new Date().toISOString());
   const restored = await runProgram(program, ctx.engine, "up");
   expect(restored.errors).toEqual([]);
   expect(restored.outputs).toMatchObject({ restoredFromBackup: 501, serverStatus: "active" });

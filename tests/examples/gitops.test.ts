@@ -6,14 +6,13 @@ import { createHash } from "node:crypto";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runtime } from "@pulumi/pulumi";
 import { load } from "js-yaml";
 import { MiniEngine } from "../harness/engine";
 import { programFrom } from "../harness/load-program";
 import { runProgram } from "../harness/program";
-import { ProviderHost, secret } from "../harness/provider-host";
-import { TOKEN_A, useEmulator } from "../helpers/emulator";
-import { PROGRAM_DIR } from "../helpers/stack";
+import type { ProviderHost } from "../harness/provider-host";
+import { useEmulator } from "../helpers/emulator";
+import { PROGRAM_DIR, programConfig, startHost } from "../helpers/stack";
 import { installTarball } from "../packaging/tarball";
 
 const EXAMPLE = join(PROGRAM_DIR, "examples", "gitops");
@@ -149,30 +148,25 @@ describe("its program, installed from the vendored tarball", () => {
     for (const file of ["index.ts", "Pulumi.yaml", "package.json"]) copyFileSync(join(EXAMPLE, file), join(work, file));
     const spec = json(join(EXAMPLE, "package.json")).dependencies["pulumi-vpsorg"];
     installTarball(join(EXAMPLE, spec.replace(/^file:/, "")), work);
-    const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...env } = process.env;
-    host = await ProviderHost.start({
-      cwd: work,
-      env: { ...env, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" },
-    });
-    await host.configure({ "vpsorg:apiToken": secret(TOKEN_A), "vpsorg:apiUrl": emu.url });
+    host = await startHost(emu.url, { cwd: work });
   });
   afterAll(async () => {
     await host?.stop();
-    runtime.setConfig("vpsorg:release", "unreleased");
+    programConfig("release", "unreleased");
     rmSync(work, { recursive: true, force: true });
   });
 
   test("up, up again with no changes, a new release replaces the snapshot, destroy leaves nothing", async () => {
     const program = programFrom(join(work, "index.ts"));
     const engine = new MiniEngine(host);
-    runtime.setConfig("vpsorg:release", "sha-1");
+    programConfig("release", "sha-1");
     const first = await runProgram(program, engine, "up");
     expect(first.errors).toEqual([]);
     expect(first.steps.get("pre-release")).toBe("create");
     const again = await runProgram(program, engine, "up"); // pulumi up --expect-no-changes
     expect(Object.fromEntries(again.steps)).toEqual({ "pre-release": "same" });
 
-    runtime.setConfig("vpsorg:release", "sha-2");
+    programConfig("release", "sha-2");
     const next = await runProgram(program, engine, "up");
     expect(next.errors).toEqual([]);
     expect(next.steps.get("pre-release")).toBe("replace");

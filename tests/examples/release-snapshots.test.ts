@@ -1,28 +1,23 @@
 // examples/release-snapshots run as a program through the engine-protocol harness: five releases
 // leave the newest three snapshots, preview sends nothing, and one line of config rolls back.
-import { join } from "node:path";
-import { runtime } from "@pulumi/pulumi";
-import { programFrom } from "../harness/load-program";
 import { runProgram } from "../harness/program";
-import { PROGRAM_DIR, useStack } from "../helpers/stack";
+import { example, programConfig, useStack } from "../helpers/stack";
 
 const ctx = useStack();
 // Run afresh each time, as each `pulumi up` runs the program once (without reloading @pulumi/pulumi).
-const program = programFrom(join(PROGRAM_DIR, "examples", "release-snapshots", "index.ts"));
-// Programs read their own config as `<project>:<key>`; the harness's project is "vpsorg".
-const setConfig = (key: string, value: string) => runtime.setConfig(`vpsorg:${key}`, value);
+const program = example("release-snapshots");
 afterEach(() => {
-  setConfig("release", "v1.0.0");
-  setConfig("restoreBefore", "");
+  programConfig("release", "v1.0.0");
+  programConfig("restoreBefore", "");
 });
 
 test("release-snapshots: five releases keep the newest three; restoreBefore rolls back once", async () => {
   for (const release of ["v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0", "v1.4.0"]) {
-    setConfig("release", release);
+    programConfig("release", release);
     const run = await runProgram(program, ctx.engine, "up");
     expect(run.errors).toEqual([]);
   }
-  setConfig("release", "v1.5.0");
+  programConfig("release", "v1.5.0");
   await ctx.control.clearRequests();
   const preview = await runProgram(program, ctx.engine, "preview");
   expect(preview.steps.get("pre-release")).toBe("update");
@@ -36,7 +31,7 @@ test("release-snapshots: five releases keep the newest three; restoreBefore roll
   expect(mine).toHaveLength(3);
   expect((await ctx.control.state()).snapshots).toHaveLength(5); // and the vendor's two, untouched
 
-  setConfig("restoreBefore", "v1.4.0");
+  programConfig("restoreBefore", "v1.4.0");
   const rollback = await runProgram(program, ctx.engine, "up");
   expect(rollback.errors).toEqual([]);
   expect(rollback.outputs.serverStatus).toBe("active");
@@ -44,7 +39,7 @@ test("release-snapshots: five releases keep the newest three; restoreBefore roll
   expect(rollback.outputs.restoredFromSnapshot).toBe(before140?.id);
   expect((await ctx.control.requests()).byRoute["POST /api/v1/snapshots/:snapshotId/restore/"]).toBe(1);
 
-  setConfig("restoreBefore", "");
+  programConfig("restoreBefore", "");
   const off = await runProgram(program, ctx.engine, "up");
   expect(off.errors).toEqual([]);
   expect((await ctx.control.requests()).byRoute["POST /api/v1/snapshots/:snapshotId/restore/"]).toBe(1);

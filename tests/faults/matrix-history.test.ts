@@ -3,9 +3,7 @@
 // through the real host (see scenario.ts). Retries of lists and 429s go through the same client as
 // Snapshot and Backup and are in matrix-jobs. The state holds the items and pending items; the
 // server must hold exactly those.
-import { type Kind, onPost, runScenario, type Scenario, useFaultEmulator } from "./scenario";
-
-const fixture = useFaultEmulator();
+import { onPost, runMatrix, type Scenario } from "./scenario";
 
 const manual = { manual: true };
 const NOTHING_MADE = /none was made: nothing is left behind\. Run `pulumi up` again\.$/;
@@ -30,10 +28,4 @@ const rows: Scenario[] = [
   },
 ];
 
-const table = (["snapshotHistory", "backupHistory"] as Kind[]).flatMap((kind) =>
-  rows.map((row) => [kind, row.fault, row] as const),
-);
-
-test.each(table)("%s: %s", async (kind, _fault, row) => {
-  await runScenario(fixture, kind, row);
-});
+runMatrix(["snapshotHistory", "backupHistory"], rows);

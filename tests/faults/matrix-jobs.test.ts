@@ -1,8 +1,6 @@
 // The fault matrix for Snapshot and Backup: every fault, through the real host (see scenario.ts for
 // the steps of a scenario and what is asserted after each). One row per fault: add one in one line.
-import { everywhere, type Kind, onList, onPost, runScenario, type Scenario, useFaultEmulator } from "./scenario";
-
-const fixture = useFaultEmulator();
+import { everywhere, onList, onPost, runMatrix, type Scenario } from "./scenario";
 
 const NOTHING_MADE = /none was made: nothing is left behind\. Run `pulumi up` again\.$/;
 const manual = { manual: true };
@@ -35,13 +33,9 @@ const rows: Scenario[] = [
   {
     fault: "two identical resources at once, both answers lost",
     twins: true,
-    rules: (k) => onPost({ effect: "commit-then-drop", times: 2 })(k),
+    rules: onPost({ effect: "commit-then-drop", times: 2 }),
     first: "succeeds",
   },
 ];
 
-const table = (["snapshot", "backup"] as Kind[]).flatMap((kind) => rows.map((row) => [kind, row.fault, row] as const));
-
-test.each(table)("%s: %s", async (kind, _fault, row) => {
-  await runScenario(fixture, kind, row);
-});
+runMatrix(["snapshot", "backup"], rows);

@@ -1,9 +1,7 @@
 // The fault matrix for restoreSnapshot and restoreBackup: every fault, through the real host (see
 // scenario.ts). For a restore, "exactly once" means: the restores VPS.org started equal the restores
 // the state records as started, and none is started twice.
-import { everywhere, type Kind, onList, onPost, runScenario, type Scenario, useFaultEmulator } from "./scenario";
-
-const fixture = useFaultEmulator();
+import { everywhere, onList, onPost, runMatrix, type Scenario } from "./scenario";
 
 const manual = { manual: true };
 const NOT_STARTED =
@@ -41,10 +39,4 @@ const rows: Scenario[] = [
   },
 ];
 
-const table = (["snapshotRestore", "backupRestore"] as Kind[]).flatMap((kind) =>
-  rows.map((row) => [kind, row.fault, row] as const),
-);
-
-test.each(table)("%s: %s", async (kind, _fault, row) => {
-  await runScenario(fixture, kind, row);
-});
+runMatrix(["snapshotRestore", "backupRestore"], rows);

@@ -10,9 +10,9 @@ import { appendFileSync } from "node:fs";
 import { Backup, BackupHistory, restoreBackup, restoreSnapshot, Snapshot, SnapshotHistory } from "pulumi-vpsorg";
 import { MiniEngine, type ResourceState } from "../harness/engine";
 import { registeredInputs } from "../harness/program";
-import { InitFailure, ProviderHost, secret } from "../harness/provider-host";
+import { InitFailure, type ProviderHost } from "../harness/provider-host";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
-import { PROGRAM_DIR } from "../helpers/stack";
+import { startHost } from "../helpers/stack";
 
 export type Kind = "snapshot" | "backup" | "snapshotRestore" | "backupRestore" | "snapshotHistory" | "backupHistory";
 type Rule = Record<string, unknown>;
@@ -149,15 +149,10 @@ type Fixture = ReturnType<typeof useFaultEmulator>;
 export async function runScenario({ ctx, restores, hosts }: Fixture, kindName: Kind, s: Scenario): Promise<void> {
   const kind = KINDS[kindName];
   const isRestore = !kind.store;
-  const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...cleanEnv } = process.env;
   const newHost = async () => {
-    const host = await ProviderHost.start({
-      cwd: PROGRAM_DIR,
-      // VPSORG_LOG=debug: every request and retry is logged, so a token in any log line would show.
-      env: { ...cleanEnv, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150", VPSORG_LOG: "debug" },
-    });
+    // VPSORG_LOG=debug: every request and retry is logged, so a token in any log line would show.
+    const host = await startHost(ctx.url, { env: { VPSORG_LOG: "debug" } });
     hosts.push(host);
-    await host.configure({ "vpsorg:apiToken": secret(TOKEN_A), "vpsorg:apiUrl": ctx.url });
     return host;
   };
   const seenHosts: ProviderHost[] = [];
@@ -273,7 +268,7 @@ export async function runScenario({ ctx, restores, hosts }: Fixture, kindName: K
   // A restore still running (its wait timed out, or a killed run started it) ends only once the next
   // up has looked at the server: the resumed wait sees it end; the killed run's restore is recognised.
   const restoring = (await serverStatus()) === "restoring";
-  const serverGets = async () => (await ctx.control.requests()).byRoute["GET /api/v1/servers/:serverId/"] ?? 0;
+  const serverGets = () => ctx.control.count("GET /api/v1/servers/:serverId/");
   const serverGetsBefore = await serverGets();
   if (s.during === "kill-host") {
     // The next `pulumi up` starts a new host (the same host serves the other scenarios' steps, to
@@ -331,4 +326,13 @@ export async function runScenario({ ctx, restores, hosts }: Fixture, kindName: K
   expect(visible).not.toContain(TOKEN_A);
   // The host printed no stack of ours.
   expect(seenHosts.flatMap((h) => h.stderr).join("")).not.toMatch(/\n\s+at \S+ \(/);
+}
+
+/** A matrix file's tests: every row for every kind, named "<kind>: <fault>", each on the file's emulator. */
+export function runMatrix(kinds: Kind[], rows: Scenario[]): void {
+  const fixture = useFaultEmulator();
+  const table = kinds.flatMap((kind) => rows.map((row) => [kind, row.fault, row] as const));
+  test.each(table)("%s: %s", async (kind, _fault, row) => {
+    await runScenario(fixture, kind, row);
+  });
 }

@@ -1,5 +1,7 @@
 // Starts a real emulator (on a free port) for a test file, and talks to its control API.
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
+import { resetRateLimiters } from "../../provider/client/limiter";
+import { resetListCosts } from "../../provider/wait/lists";
 
 /** Tokens long and odd enough that finding one in an error or a log line is proof of a leak. */
 export const TOKEN_A = "vps_test_A7f3kQ9zLm2Xw8Rt";
@@ -11,6 +13,8 @@ export interface Control {
   faults(rules: Record<string, unknown>[]): Promise<void>;
   clearFaults(): Promise<void>;
   requests(): Promise<{ total: number; byRoute: Record<string, number> }>;
+  /** Requests to one route (as the emulator names it, e.g. "POST /api/v1/snapshots/") since the last clear. */
+  count(route: string): Promise<number>;
   clearRequests(): Promise<void>;
   completeJob(kind: "backups" | "snapshots", id: number | string): Promise<void>;
   failJob(kind: "backups" | "snapshots", id: number | string): Promise<void>;
@@ -37,12 +41,14 @@ export function controlFor(controlUrl: string): Control {
     if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${text}`);
     return text ? JSON.parse(text) : undefined;
   };
+  const requests = () => call("GET", "/requests");
   return {
     reset: () => call("POST", "/reset"),
     settings: (patch) => call("PUT", "/settings", patch),
     faults: (rules) => call("PUT", "/faults", { rules }),
     clearFaults: () => call("DELETE", "/faults"),
-    requests: () => call("GET", "/requests"),
+    requests,
+    count: async (route) => (await requests()).byRoute[route] ?? 0,
     clearRequests: () => call("DELETE", "/requests"),
     completeJob: (kind, id) => call("POST", `/jobs/${kind}/${id}/complete`),
     failJob: (kind, id) => call("POST", `/jobs/${kind}/${id}/fail`),
@@ -55,7 +61,11 @@ export function controlFor(controlUrl: string): Control {
   };
 }
 
-/** One emulator per test file, reset before each test. */
+/**
+ * One emulator per test file, reset before each test, together with what the in-process client
+ * remembers about it (each account's rate limiter, the learnt cost of its lists), so no test
+ * starts paced or guided by an earlier one.
+ */
 export function useEmulator(options: EmulatorOptions = {}) {
   const ctx = {} as { emulator: Emulator; control: Control; url: string };
   beforeAll(async () => {
@@ -65,6 +75,8 @@ export function useEmulator(options: EmulatorOptions = {}) {
   });
   beforeEach(async () => {
     await ctx.control.reset();
+    resetListCosts();
+    resetRateLimiters();
   });
   afterAll(async () => {
     await ctx.emulator?.close();

@@ -8,9 +8,8 @@ import { join } from "node:path";
 import { MiniEngine } from "../harness/engine";
 import { programFrom } from "../harness/load-program";
 import { runProgram } from "../harness/program";
-import { ProviderHost, secret } from "../harness/provider-host";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
-import { setProgramConfig } from "../helpers/stack";
+import { setProgramConfig, startHost } from "../helpers/stack";
 import { installTarball, linkFromRepo, pack } from "./tarball";
 
 const ctx = useEmulator({ snapshotDurationMs: 200, backupDurationMs: 200 });
@@ -87,13 +86,8 @@ test("without typesVersions the subpaths would not resolve (the check above can 
 }, 60_000);
 
 test("the compiled program comes up against the emulator through the host, and is destroyed", async () => {
-  const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...env } = process.env;
-  const host = await ProviderHost.start({
-    cwd: dir,
-    env: { ...env, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" },
-  });
+  const host = await startHost(ctx.url, { cwd: dir });
   try {
-    await host.configure({ "vpsorg:apiToken": secret(TOKEN_A), "vpsorg:apiUrl": ctx.url });
     setProgramConfig(TOKEN_A, ctx.url);
     const engine = new MiniEngine(host);
     const program = programFrom(join(dir, "bin", "index.js"));

@@ -7,27 +7,22 @@ import { CheckFailed, MiniEngine, type Registration } from "../harness/engine";
 import { registeredInputs } from "../harness/program";
 import { InitFailure, ProviderHost, secret } from "../harness/provider-host";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
-import { PROGRAM_DIR } from "../helpers/stack";
+import { PROGRAM_DIR, startHost } from "../helpers/stack";
 
 const ctx = useEmulator({ snapshotDurationMs: 200, backupDurationMs: 200, restoreDurationMs: 300 });
 const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...cleanEnv } = process.env;
 const hosts: ProviderHost[] = [];
 
 async function newHost(env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
-  const host = await ProviderHost.start({
-    cwd: PROGRAM_DIR,
-    env: { ...cleanEnv, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150", ...env },
-  });
+  const host = await startHost(ctx.url, { env });
   hosts.push(host);
-  await host.configure({ "vpsorg:apiToken": secret(TOKEN_A), "vpsorg:apiUrl": ctx.url });
   return host;
 }
 afterEach(async () => {
   for (const host of hosts.splice(0)) await host.stop();
 });
 
-const posts = async (route: "/api/v1/snapshots/" | "/api/v1/backups/") =>
-  (await ctx.control.requests()).byRoute[`POST ${route}`] ?? 0;
+const posts = (route: "/api/v1/snapshots/" | "/api/v1/backups/") => ctx.control.count(`POST ${route}`);
 const objectsOf = async (kind: "snapshots" | "backups") =>
   (await ctx.control.state())[kind]
     .filter((o) => o.server.id === 12345 && !("backup_type" in o && o.backup_type === "automatic"))
@@ -236,9 +231,9 @@ test("a restore whose answer is lost while the server cannot be read for a while
   await ctx.control.faults([
     { method: "POST", path: "/snapshots/801/restore/$", effect: "commit-then-drop", latencyMs: 300, times: 1 },
   ]);
-  void until(
-    async () => ((await ctx.control.requests()).byRoute["POST /api/v1/snapshots/:snapshotId/restore/"] ?? 0) === 1,
-  ).then(() => ctx.control.faults([{ method: "GET", path: "/servers/12345/$", status: 503, times: 7 }]));
+  void until(async () => (await ctx.control.count("POST /api/v1/snapshots/:snapshotId/restore/")) === 1).then(() =>
+    ctx.control.faults([{ method: "GET", path: "/servers/12345/$", status: 503, times: 7 }]),
+  );
   const running = engine.up(reg);
   // Once the wait polls the servers list, the lost answer was settled: the restore had started.
   await until(async () => (await ctx.control.requests()).byRoute["GET /api/v1/servers/"] !== undefined, 30_000);

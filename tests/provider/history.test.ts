@@ -5,9 +5,9 @@ import { BackupHistory, SnapshotHistory } from "pulumi-vpsorg";
 import { VpsOrgClient } from "../../provider/client";
 import { CheckFailed, MiniEngine, urnOf } from "../harness/engine";
 import { registeredInputs, runProgram } from "../harness/program";
-import { InitFailure, ProviderHost, secret } from "../harness/provider-host";
+import { InitFailure } from "../harness/provider-host";
 import { TOKEN_A } from "../helpers/emulator";
-import { PROGRAM_DIR, useStack } from "../helpers/stack";
+import { startHost, useStack } from "../helpers/stack";
 
 const ctx = useStack();
 const api = () => new VpsOrgClient({ token: TOKEN_A, baseUrl: ctx.url });
@@ -17,7 +17,7 @@ const HISTORY_URN = urnOf("pulumi-nodejs:dynamic/vpsorg:SnapshotHistory", "relea
 const snapshotsOn12345 = async () => (await ctx.control.state()).snapshots.filter((s) => s.server.id === 12345);
 const manualBackups = async () =>
   (await ctx.control.state()).backups.filter((b) => b.server.id === 12345 && b.backup_type === "manual");
-const posts = async (kind = "snapshots") => (await ctx.control.requests()).byRoute[`POST /api/v1/${kind}/`] ?? 0;
+const posts = (kind = "snapshots") => ctx.control.count(`POST /api/v1/${kind}/`);
 type Items = Array<{ id: number; name: string | null; trigger: string; createdAt: string; sizeMb: number }>;
 const itemsOf = (state: { outputs: Record<string, unknown> }) => state.outputs.items as Items;
 
@@ -30,12 +30,7 @@ async function snapshotHistory(args: Partial<ConstructorParameters<typeof Snapsh
 async function restartHost(extraEnv: NodeJS.ProcessEnv = {}): Promise<MiniEngine> {
   const saved = [...ctx.engine.resources.values()];
   await ctx.host.stop();
-  const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...env } = process.env;
-  ctx.host = await ProviderHost.start({
-    cwd: PROGRAM_DIR,
-    env: { ...env, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150", ...extraEnv },
-  });
-  await ctx.host.configure({ "vpsorg:apiToken": secret(TOKEN_A), "vpsorg:apiUrl": ctx.url });
+  ctx.host = await startHost(ctx.url, { env: extraEnv });
   const engine = new MiniEngine(ctx.host);
   for (const resource of saved) engine.resources.set(resource.urn, resource);
   return engine;

@@ -1,28 +1,20 @@
 // Several accounts in one stack, through the real host: each resource and lookup reaches the account it
 // names, the tokens come from the stack config (or the environment) and are never in the state; and
 // Pulumi's customTimeouts reach the provider as the wait timeout.
-import { runtime } from "@pulumi/pulumi";
 import { Account, Backup, getBackups, restoreSnapshot, Snapshot } from "pulumi-vpsorg";
 import { MiniEngine } from "../harness/engine";
 import { registeredInputs, runProgram } from "../harness/program";
-import { InitFailure, ProviderHost, secret } from "../harness/provider-host";
+import { InitFailure, type ProviderHost, secret } from "../harness/provider-host";
 import { TOKEN_A, TOKEN_B, useEmulator } from "../helpers/emulator";
-import { PROGRAM_DIR, setProgramConfig } from "../helpers/stack";
+import { programConfig, setProgramConfig, startHost } from "../helpers/stack";
 
 const ctx = useEmulator({ snapshotDurationMs: 150, backupDurationMs: 150 });
-const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...cleanEnv } = process.env;
 let host: ProviderHost;
 
 beforeAll(async () => {
-  host = await ProviderHost.start({
-    cwd: PROGRAM_DIR,
-    env: { ...cleanEnv, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" },
-  });
-  await host.configure({
-    "vpsorg:apiToken": secret(TOKEN_A),
-    "vpsorg:apiUrl": ctx.url,
+  host = await startHost(ctx.url, {
     // `pulumi config set --secret --path vpsorg:accounts.second.apiToken ...` arrives as one JSON value.
-    "vpsorg:accounts": secret(JSON.stringify({ second: { apiToken: TOKEN_B } })),
+    config: { "vpsorg:accounts": secret(JSON.stringify({ second: { apiToken: TOKEN_B } })) },
   });
 });
 afterAll(async () => {
@@ -38,7 +30,7 @@ test("one stack, two accounts: each Snapshot and Backup lands in its own account
   const other = await secondServer();
   const engine = new MiniEngine(host);
   setProgramConfig(TOKEN_A, ctx.url);
-  runtime.setConfig("vpsorg:accounts", JSON.stringify({ second: { apiToken: TOKEN_B } }));
+  programConfig("accounts", JSON.stringify({ second: { apiToken: TOKEN_B } }));
   const run = await runProgram(
     () => {
       const second = new Account("second");

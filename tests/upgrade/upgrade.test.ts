@@ -10,9 +10,8 @@ import { join } from "node:path";
 import * as current from "pulumi-vpsorg";
 import { MiniEngine } from "../harness/engine";
 import { runProgram } from "../harness/program";
-import { ProviderHost, secret } from "../harness/provider-host";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
-import { PROGRAM_DIR } from "../helpers/stack";
+import { startHost } from "../helpers/stack";
 import { installTarball } from "../packaging/tarball";
 
 /** The oldest supported release first. Add each release that changes what goes into the state. */
@@ -58,15 +57,6 @@ const program = (sdk: Sdk, servers: Servers, waitTimeout?: string) => () => {
 };
 
 const NAMES = ["upgrade-auto", "upgrade-named", "upgrade-backup", "upgrade-snapshot-restore", "upgrade-backup-restore"];
-const hostEnv = () => {
-  const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...env } = process.env;
-  return { ...env, VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" };
-};
-async function startHost(cwd: string): Promise<ProviderHost> {
-  const host = await ProviderHost.start({ cwd, env: hostEnv() });
-  await host.configure({ "vpsorg:apiToken": secret(TOKEN_A), "vpsorg:apiUrl": ctx.url });
-  return host;
-}
 const posts = (byRoute: Record<string, number>) =>
   Object.fromEntries(Object.entries(byRoute).filter(([route]) => route.startsWith("POST ")));
 
@@ -91,7 +81,7 @@ describe.each(RELEASES)("a state written by %s", (release) => {
     const seeded = await ctx.control.state();
 
     // 1. The release the user had: its host (its node_modules) and its sdk write the state.
-    const oldHost = await startHost(dir);
+    const oldHost = await startHost(ctx.url, { cwd: dir });
     let autoName: unknown;
     try {
       const created = await runProgram(program(old, servers), new MiniEngine(oldHost, stateFile), "up");
@@ -112,7 +102,7 @@ describe.each(RELEASES)("a state written by %s", (release) => {
     await ctx.control.clearRequests();
 
     // 2. After `npm install` of the current version: same state file, the current host and sdk.
-    const host = await startHost(PROGRAM_DIR);
+    const host = await startHost(ctx.url);
     try {
       const engine = new MiniEngine(host, stateFile);
       const ids = Object.fromEntries([...engine.resources.values()].map((r) => [r.urn, r.id]));

@@ -1,8 +1,6 @@
 // The poller against the real emulator over HTTP: one request per tick however many waits, the
 // cheaper of the account's pages and per-server lists, pages followed, restores in the same scheme.
 import { VpsOrgClient } from "../../provider/client";
-import { resetRateLimiters } from "../../provider/client/limiter";
-import { resetListCosts } from "../../provider/wait/lists";
 import { waitForJob, waitForRestore, waitForSnapshot } from "../../provider/wait/jobs";
 import {
   Poller,
@@ -18,12 +16,7 @@ const ctx = useEmulator({ manual: true });
 const FAST: PollSettings = { minIntervalMs: 20, maxIntervalMs: 60, firstCheckMs: 20, jitter: 0, progressIntervalMs: 0 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const client = (extra = {}) => new VpsOrgClient({ token: TOKEN_A, baseUrl: ctx.url, retryBaseDelayMs: 5, ...extra });
-const snapshotGets = async () => (await ctx.control.requests()).byRoute["GET /api/v1/snapshots/"] ?? 0;
-
-beforeEach(() => {
-  resetListCosts();
-  resetRateLimiters();
-});
+const snapshotGets = () => ctx.control.count("GET /api/v1/snapshots/");
 
 /** `perServer` snapshots in progress on each of `servers` new servers (plus the seeded 12345). */
 async function snapshotsOn(servers: number, perServer: number) {

@@ -1,18 +1,11 @@
 // Coalesced reads against the real emulator: concurrent calls share one read, answers are fresh.
 import { VpsOrgClient } from "../../provider/client";
-import { resetRateLimiters } from "../../provider/client/limiter";
-import { resetListCosts } from "../../provider/wait/lists";
 import { listOnServer } from "../../provider/wait/reads";
 import { TOKEN_A, TOKEN_B, useEmulator } from "../helpers/emulator";
 
 const ctx = useEmulator({ manual: true });
 const client = (token = TOKEN_A) => new VpsOrgClient({ token, baseUrl: ctx.url, retryBaseDelayMs: 5 });
-const gets = async (route: string) => (await ctx.control.requests()).byRoute[`GET /api/v1/${route}/`] ?? 0;
-
-beforeEach(() => {
-  resetListCosts();
-  resetRateLimiters();
-});
+const gets = (route: string) => ctx.control.count(`GET /api/v1/${route}/`);
 
 test("concurrent reads of several servers share one request: the account's page", async () => {
   const servers = [12345, (await ctx.control.addServer({})).id, (await ctx.control.addServer({})).id];
