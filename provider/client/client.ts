@@ -1,5 +1,4 @@
 // The VPS.org client: one object per token and URL, with one property per API resource.
-import { createHash } from "node:crypto";
 import { HttpClient } from "./http";
 import { Backups } from "./resources/backups";
 import { Servers } from "./resources/servers";
@@ -22,9 +21,6 @@ export class VpsOrgClient {
     this.backups = new Backups(http);
     this.snapshots = new Snapshots(http);
     this.servers = new Servers(http);
-    this.accountKey = createHash("sha256")
-      .update(`${http.baseUrl}\n${http.tokenFingerprint}`)
-      .digest("hex")
-      .slice(0, 16);
+    this.accountKey = http.accountKey;
   }
 }

@@ -13,7 +13,7 @@ import {
   type RequestInfo,
   UnexpectedResponseError,
 } from "./errors";
-import { normalizeRateLimit, RateLimiter, rateLimiterFor, rateLimitFromEnv, type RequestPriority } from "./limiter";
+import { RateLimiter, rateLimiterFor, rateLimitFromEnv, type RequestPriority } from "./limiter";
 import { type Logger, makeRedactor, stderrLogger } from "./redact";
 import { describeErrorBody } from "./schemas";
 import type { BodySchema, HttpOptions, ListOptions, Page } from "./types";
@@ -41,8 +41,8 @@ const DAY_MS = 24 * 3_600_000;
 
 export class HttpClient {
   readonly baseUrl: string;
-  /** A one-way hash of the token: lets callers tell accounts apart without holding the token. */
-  readonly tokenFingerprint: string;
+  /** URL and a one-way hash of the token: tells accounts apart without holding the token (keys the rate limiter). */
+  readonly accountKey: string;
   readonly #axios: AxiosInstance;
   readonly #redact: (text: string) => string;
   readonly #log: Logger;
@@ -58,7 +58,8 @@ export class HttpClient {
   constructor(options: HttpOptions = {}) {
     const { token, baseUrl } = resolveConnection({ token: options.token, baseUrl: options.baseUrl });
     this.baseUrl = baseUrl;
-    this.tokenFingerprint = createHash("sha256").update(token).digest("hex").slice(0, 16);
+    const tokenFingerprint = createHash("sha256").update(token).digest("hex").slice(0, 16);
+    this.accountKey = createHash("sha256").update(`${baseUrl}\n${tokenFingerprint}`).digest("hex").slice(0, 16);
     // Every delay is bounded: a timer above 2^31-1 ms would fire at once.
     this.#timeoutMs = bounded(options.timeoutMs, 1, TEN_MINUTES_MS, 30_000);
     this.#maxRetries = Math.round(bounded(options.maxRetries, 0, 100, 4));
@@ -76,10 +77,7 @@ export class HttpClient {
     this.#limiter =
       options.rateLimit === false
         ? new RateLimiter({ enabled: false })
-        : rateLimiterFor(
-            `${baseUrl}\n${this.tokenFingerprint}`,
-            normalizeRateLimit({ ...rateLimitFromEnv(), ...options.rateLimit }),
-          );
+        : rateLimiterFor(this.accountKey, { ...rateLimitFromEnv(), ...options.rateLimit });
     this.#redact = makeRedactor(token);
     const sink = options.logger ?? stderrLogger();
     this.#log = sink ? (level, message) => sink(level, this.#redact(message)) : () => {};
