@@ -15,7 +15,7 @@ import { startHost } from "../helpers/stack";
 import { installTarball } from "../packaging/tarball";
 
 /** The oldest supported release first. Add each release that changes what goes into the state. */
-const RELEASES = ["0.1.0"];
+const RELEASES = ["0.1.0", "0.2.0"];
 
 const ctx = useEmulator({ snapshotDurationMs: 200, backupDurationMs: 200, restoreDurationMs: 300 });
 type Sdk = typeof current;
@@ -23,6 +23,8 @@ interface Servers {
   /** Restored from a backup: a server of its own, so the restores do not wait on each other. */
   backupServer: number;
   backupId: number;
+  /** Where the histories (0.2.0 and later) keep their items, clear of the other snapshots' limit. */
+  historyServer?: number;
 }
 
 /** The user's program, unchanged across the upgrade; only the sdk it imports changes. */
@@ -47,6 +49,15 @@ const program = (sdk: Sdk, servers: Servers, waitTimeout?: string) => () => {
     triggers: ["incident-1"],
     waitTimeout,
   });
+  // Rolling histories came with 0.2.0: the program of a user of an earlier release has none.
+  if (servers.historyServer !== undefined) {
+    new sdk.SnapshotHistory("upgrade-snapshot-history", {
+      serverId: servers.historyServer,
+      trigger: "v1",
+      waitTimeout,
+    });
+    new sdk.BackupHistory("upgrade-backup-history", { serverId: servers.historyServer, trigger: "v1", waitTimeout });
+  }
   return {
     autoName: auto.name,
     namedName: named.name,
@@ -56,7 +67,14 @@ const program = (sdk: Sdk, servers: Servers, waitTimeout?: string) => () => {
   };
 };
 
-const NAMES = ["upgrade-auto", "upgrade-named", "upgrade-backup", "upgrade-snapshot-restore", "upgrade-backup-restore"];
+const RESOURCES = [
+  "upgrade-auto",
+  "upgrade-named",
+  "upgrade-backup",
+  "upgrade-snapshot-restore",
+  "upgrade-backup-restore",
+];
+const HISTORIES = ["upgrade-snapshot-history", "upgrade-backup-history"];
 const posts = (byRoute: Record<string, number>) =>
   Object.fromEntries(Object.entries(byRoute).filter(([route]) => route.startsWith("POST ")));
 
@@ -76,7 +94,12 @@ describe.each(RELEASES)("a state written by %s", (release) => {
   test("is refreshed, left unchanged, updated in place and destroyed by the current version", async () => {
     const account = await ctx.control.addServer({ token: TOKEN_A, name: "upgrade-restore-target" });
     const { id: backupId } = await ctx.control.addBackup({ server_id: account.id, backup_type: "automatic" });
-    const servers = { backupServer: account.id, backupId };
+    const withHistories = release !== "0.1.0";
+    const historyServer = withHistories
+      ? (await ctx.control.addServer({ token: TOKEN_A, name: "upgrade-histories" })).id
+      : undefined;
+    const servers = { backupServer: account.id, backupId, historyServer };
+    const NAMES = withHistories ? [...RESOURCES, ...HISTORIES] : RESOURCES;
     const stateFile = join(dir, "state.json");
     const seeded = await ctx.control.state();
 
@@ -93,8 +116,8 @@ describe.each(RELEASES)("a state written by %s", (release) => {
     }
     const written = await ctx.control.requests();
     expect(posts(written.byRoute)).toEqual({
-      "POST /api/v1/snapshots/": 2,
-      "POST /api/v1/backups/": 1,
+      "POST /api/v1/snapshots/": withHistories ? 3 : 2,
+      "POST /api/v1/backups/": withHistories ? 2 : 1,
       "POST /api/v1/snapshots/:snapshotId/restore/": 1,
       "POST /api/v1/servers/:serverId/restore/": 1,
     });
@@ -127,7 +150,7 @@ describe.each(RELEASES)("a state written by %s", (release) => {
       // The one input that changes in place: an update through the current provider, no request that writes.
       const longer = await runProgram(program(current, servers, "45m"), engine, "up");
       expect(longer.errors).toEqual([]);
-      for (const name of ["upgrade-auto", "upgrade-named", "upgrade-backup"])
+      for (const name of ["upgrade-auto", "upgrade-named", "upgrade-backup", ...(withHistories ? HISTORIES : [])])
         expect(longer.steps.get(name)).toBe("update");
       for (const name of NAMES) expect([name, longer.steps.get(name)]).not.toEqual([name, "replace"]);
       expect(Object.fromEntries([...engine.resources.values()].map((r) => [r.urn, r.id]))).toEqual(ids);
