@@ -11,7 +11,7 @@ import { Backup, BackupHistory, restoreBackup, restoreSnapshot, Snapshot, Snapsh
 import { MiniEngine, type ResourceState } from "../harness/engine";
 import { registeredInputs } from "../harness/program";
 import { InitFailure, type ProviderHost } from "../harness/provider-host";
-import { TOKEN_A, useEmulator } from "../helpers/emulator";
+import { TOKEN_A, until, useEmulator } from "../helpers/emulator";
 import { startHost } from "../helpers/stack";
 
 export type Kind = "snapshot" | "backup" | "snapshotRestore" | "backupRestore" | "snapshotHistory" | "backupHistory";
@@ -118,8 +118,6 @@ export const onList =
   (k: KindSpec): Rule[] => [{ method: "GET", path: k.listPath, times: 2, ...rule }];
 export const everywhere = (rule: Rule) => (): Rule[] => [rule];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The emulator of a test file, with short durations and a count of the restores it started. */
 export function useFaultEmulator() {
   const ctx = useEmulator({ snapshotDurationMs: 200, backupDurationMs: 200, restoreDurationMs: 300 });
@@ -169,13 +167,6 @@ export async function runScenario({ ctx, restores, hosts }: Fixture, kindName: K
         (o) => o.server.id === SERVER && !SEEDED.has(o.id) && !("backup_type" in o && o.backup_type === "automatic"),
       )
       .map((o) => ({ id: String(o.id), status: o.status }));
-  };
-  const until = async (what: string, check: () => Promise<boolean>) => {
-    for (let i = 0; i < 400; i++) {
-      if (await check()) return;
-      await sleep(25);
-    }
-    throw new Error(`scenario: ${what} did not happen`);
   };
   const serverStatus = async () => (await ctx.control.state()).servers.find((x) => x.id === SERVER)?.status;
 

@@ -30,6 +30,24 @@ export interface Control {
   }>;
 }
 
+/** Polls `check` every 25 ms until it holds; fails, naming `what`, after `timeoutMs`. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The next POST of a `kind` commits and its answer is lost; from the moment it arrives, the list answers 503 `times` times. */
+export async function lostAnswerThenListDown(control: Control, kind: "snapshots" | "backups", times: number) {
+  await control.faults([{ method: "POST", path: `/${kind}/$`, effect: "commit-then-drop", latencyMs: 300, times: 1 }]);
+  const before = await control.count(`POST /api/v1/${kind}/`);
+  void until(`a POST of ${kind}`, async () => (await control.count(`POST /api/v1/${kind}/`)) > before)
+    .then(() => control.faults([{ method: "GET", path: `/${kind}/$`, status: 503, times }]))
+    .catch(() => undefined); // no POST came: the test that asked for one fails on its own assertions
+}
+
 export function controlFor(controlUrl: string): Control {
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${controlUrl}${path}`, {

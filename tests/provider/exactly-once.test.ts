@@ -6,7 +6,7 @@ import { Backup, getBackups, restoreSnapshot, Snapshot } from "pulumi-vpsorg";
 import { CheckFailed, MiniEngine, type Registration } from "../harness/engine";
 import { registeredInputs } from "../harness/program";
 import { InitFailure, ProviderHost, secret } from "../harness/provider-host";
-import { TOKEN_A, useEmulator } from "../helpers/emulator";
+import { lostAnswerThenListDown, TOKEN_A, until, useEmulator } from "../helpers/emulator";
 import { PROGRAM_DIR, startHost } from "../helpers/stack";
 
 const ctx = useEmulator({ snapshotDurationMs: 200, backupDurationMs: 200, restoreDurationMs: 300 });
@@ -30,9 +30,6 @@ const objectsOf = async (kind: "snapshots" | "backups") =>
     .map((o) => String(o.id))
     .sort();
 const idsIn = (engine: MiniEngine) => [...engine.resources.values()].map((r) => r.id).sort();
-const until = async (check: () => Promise<boolean>, ms = 5_000) => {
-  for (let i = 0; i < ms / 25 && !(await check()); i++) await new Promise((r) => setTimeout(r, 25));
-};
 
 describe("a provider host killed while create waits", () => {
   test.each([
@@ -44,7 +41,7 @@ describe("a provider host killed while create waits", () => {
     const [reg] = await registeredInputs(make);
     const first = new MiniEngine(await newHost());
     const dying = first.up(reg).catch((e) => e);
-    await until(async () => (await posts(route)) === 1);
+    await until("the POST", async () => (await posts(route)) === 1);
     await hosts[0].stop(); // the CI runner dies: the engine never hears of the id
     expect(await dying).toBeInstanceOf(Error);
     expect(first.resources.size).toBe(0);
@@ -65,19 +62,10 @@ describe("a provider host killed while create waits", () => {
 
 describe("answers lost after the POST committed", () => {
   /** The POST commits and its answer is lost; from the moment it arrives, lists answer 503 `times` times. */
-  async function lostThenDown(kind: "snapshots" | "backups", times: number) {
-    await ctx.control.faults([
-      { method: "POST", path: `/${kind}/$`, effect: "commit-then-drop", latencyMs: 300, times: 1 },
-    ]);
-    void until(async () => (await posts(`/api/v1/${kind}/`)) === 1).then(() =>
-      ctx.control.faults([{ method: "GET", path: `/${kind}/$`, status: 503, times }]),
-    );
-  }
-
   test("the list that reconciles answers 503 for a while: reconciled with retries, one backup", async () => {
     const engine = new MiniEngine(await newHost());
     const [reg] = await registeredInputs(() => new Backup("lost", { serverId: 12345 }));
-    await lostThenDown("backups", 7); // more than one list's own retries
+    await lostAnswerThenListDown(ctx.control, "backups", 7); // more than one list's own retries
     const state = await engine.up(reg);
     expect(state.outputs.status).toBe("completed");
     expect(await posts("/api/v1/backups/")).toBe(1);
@@ -87,7 +75,7 @@ describe("answers lost after the POST committed", () => {
   test("VPS.org cannot be asked in time: the error says one may exist, and the next up adopts it", async () => {
     const engine = new MiniEngine(await newHost({ VPSORG_RECONCILE_MS: "0" }));
     const make = () => new Snapshot("unsure", { serverId: 12345 });
-    await lostThenDown("snapshots", 50);
+    await lostAnswerThenListDown(ctx.control, "snapshots", 50);
     const error = await engine.up((await registeredInputs(make))[0]).catch((e) => e);
     expect(error.message).toMatch(/may exist: the next `pulumi up` finds it by its marker \[pulumi:[a-z0-9]{10}\]/);
     expect(engine.resources.size).toBe(0);
@@ -201,7 +189,7 @@ describe("a restore that fails", () => {
       restoreSnapshot("rollback", { snapshotId: 801, acknowledgeDataLoss: true, triggers });
     const [reg] = await registeredInputs(make(["one"]));
     const running = engine.up(reg).catch((e) => e);
-    await until(async () => (await ctx.control.state()).servers.some((s) => s.status === "restoring"));
+    await until("a restore", async () => (await ctx.control.state()).servers.some((s) => s.status === "restoring"));
     await ctx.control.finishRestore(12345, "fail");
     const failure = await running;
     expect(failure).toBeInstanceOf(InitFailure);
@@ -231,12 +219,19 @@ test("a restore whose answer is lost while the server cannot be read for a while
   await ctx.control.faults([
     { method: "POST", path: "/snapshots/801/restore/$", effect: "commit-then-drop", latencyMs: 300, times: 1 },
   ]);
-  void until(async () => (await ctx.control.count("POST /api/v1/snapshots/:snapshotId/restore/")) === 1).then(() =>
-    ctx.control.faults([{ method: "GET", path: "/servers/12345/$", status: 503, times: 7 }]),
-  );
+  void until(
+    "the restore POST",
+    async () => (await ctx.control.count("POST /api/v1/snapshots/:snapshotId/restore/")) === 1,
+  )
+    .then(() => ctx.control.faults([{ method: "GET", path: "/servers/12345/$", status: 503, times: 7 }]))
+    .catch(() => undefined); // no POST: the test fails on its own assertions
   const running = engine.up(reg);
   // Once the wait polls the servers list, the lost answer was settled: the restore had started.
-  await until(async () => (await ctx.control.requests()).byRoute["GET /api/v1/servers/"] !== undefined, 30_000);
+  await until(
+    "a look at the servers",
+    async () => (await ctx.control.requests()).byRoute["GET /api/v1/servers/"] !== undefined,
+    30_000,
+  );
   await ctx.control.finishRestore(12345);
   const state = await running;
   expect(state.outputs).toMatchObject({ outcome: "succeeded", serverStatus: "active" });

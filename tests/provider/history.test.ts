@@ -6,7 +6,7 @@ import { VpsOrgClient } from "../../provider/client";
 import { CheckFailed, MiniEngine, urnOf } from "../harness/engine";
 import { registeredInputs, runProgram } from "../harness/program";
 import { InitFailure } from "../harness/provider-host";
-import { TOKEN_A } from "../helpers/emulator";
+import { lostAnswerThenListDown, TOKEN_A } from "../helpers/emulator";
 import { startHost, useStack } from "../helpers/stack";
 
 const ctx = useStack();
@@ -183,20 +183,9 @@ test("a lost answer to the POST is matched by the item's marker: one snapshot, r
   expect(await posts()).toBe(1);
 });
 
-/** The POST commits and its answer is lost; from the moment it arrives, the list answers 503 `times` times. */
-async function lostThenListDown(times: number) {
-  await ctx.control.faults([
-    { method: "POST", path: "/snapshots/$", effect: "commit-then-drop", latencyMs: 300, times: 1 },
-  ]);
-  void (async () => {
-    for (let i = 0; i < 200 && (await posts()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    await ctx.control.faults([{ method: "GET", path: "/snapshots/$", status: 503, times }]);
-  })();
-}
-
 test("a lost answer while the list is down for a while: reconciled patiently, one snapshot, recorded", async () => {
   await ctx.control.clearRequests();
-  await lostThenListDown(7); // more than one list's own retries
+  await lostAnswerThenListDown(ctx.control, "snapshots", 7); // more than one list's own retries
   const state = await ctx.engine.up(await snapshotHistory({ trigger: "v1" }));
   const [item] = itemsOf(state);
   expect(item.trigger).toBe("v1");
@@ -208,7 +197,7 @@ test("a lost answer while the list is down for a while: reconciled patiently, on
 test("a lost answer VPS.org cannot be asked about in time: the error says one may exist; the next up adopts it", async () => {
   const engine = await restartHost({ VPSORG_RECONCILE_MS: "0" });
   await ctx.control.clearRequests();
-  await lostThenListDown(50);
+  await lostAnswerThenListDown(ctx.control, "snapshots", 50);
   const reg = await snapshotHistory({ trigger: "v1" });
   const error = await engine.up(reg).catch((e) => e);
   expect(error.message).toMatch(
