@@ -2,13 +2,13 @@
 //                 [--waits N] [--sequential] [--out DIR]
 // Every waiting policy side by side against the emulator over HTTP (see bench/policies.ts and
 // bench/config.ts); writes bench/results/<mode>.md, .svg and .json and prints the report. The
-// last line printed is the one-line summary of issue 10:
+// last line printed sums the run up:
 //   bench: requests_ratio=... lag_p95_ratio=... single_requests_ratio=... failures_1000=...
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { compileBench } from "./compile";
 import { type BenchConfig, parseArgs, SCENARIO_TITLES } from "./config";
-import { POLICY_IDS, type PolicyId, scaledPollEnv } from "./policies";
+import { POLICY_IDS, type PolicyId } from "./policies";
 import { finalLine, markdownReport, type Row, toRow } from "./report";
 import { runScenario } from "./scenarios";
 import { chartSvg } from "./svg";
@@ -23,8 +23,6 @@ export interface BenchOutput {
 
 export async function runBench(config: BenchConfig, outDir: string, command: string): Promise<BenchOutput> {
   const started = Date.now();
-  const warnings = scaledPollEnv(config.scale).warnings;
-  for (const warning of warnings) console.log(`WARNING: ${warning}`);
   const rows: Row[] = [];
   const paths = compileBench();
   try {
@@ -49,7 +47,6 @@ export async function runBench(config: BenchConfig, outDir: string, command: str
     command,
     startedAt: new Date(started).toISOString().replace(/\.\d+Z$/, "Z"),
     runSeconds: (Date.now() - started) / 1000,
-    warnings,
     chartFile,
   });
   const svg = chartSvg(config, rows);

@@ -4,9 +4,7 @@
 // Ours talks through the project's VpsOrgClient (with whatever retry and rate-limit logic it has);
 // the peers through bench/peer-http.ts, a model of their SDKs' HTTP retries with no client-side limit.
 import type { ClientOptions } from "../provider/client";
-import { DEFAULT_RATE_LIMIT } from "../provider/client/limiter";
-import { pollSettingsFromEnv } from "../provider/wait/poller";
-import { DEFAULT_READ_WINDOW_MS } from "../provider/wait/reads";
+import { type Settings, settingsFromEnv } from "../provider/settings";
 
 export type PolicyId = "ours" | "statechangeconf" | "aws" | "hcloud";
 export const POLICY_IDS: PolicyId[] = ["ours", "statechangeconf", "aws", "hcloud"];
@@ -52,66 +50,34 @@ export function peerDelays(policy: Exclude<PolicyId, "ours">): () => number {
   return () => Math.min(60_000, 1_000 * 2 ** n++); // hcloud-go: ExponentialBackoff(1 s, x2), capped at 60 s
 }
 
-// ---- Scaling "ours": the two functions to adapt when the project's settings change. ----
+// ---- Scaling "ours": time runs `scale` times faster, so every duration shrinks and every rate grows. ----
 
 /**
- * Our HTTP client's time settings, scaled (the request timeout is network time: not scaled): the 429
- * retry budget (10 minutes by default) and the rate limit of provider/client/limiter.ts, with every
- * `*Ms` divided and every `*Rps` multiplied by the scale.
+ * Our settings (settings.ts, their defaults) at `scale`: every duration (`...Ms`) divided, every
+ * rate (`...Rps`) multiplied, the rest (counts, ratios, switches) as they are. Being generic over
+ * the settings, a setting added later is scaled too.
  */
-export function scaledClientOptions(scale: number): ClientOptions {
-  return {
-    retryBaseDelayMs: 500 / scale,
-    maxRetryDelayMs: 30_000 / scale,
-    maxRetries: 4,
-    rateLimitRetryBudgetMs: 600_000 / scale,
-    rateLimit: scaleFields(DEFAULT_RATE_LIMIT, scale),
-  };
+export function scaledSettings(scale: number): Settings {
+  return scaleFields(settingsFromEnv({}), scale);
 }
-
-/** Env names of PollSettings fields; a field not listed is tried as VPSORG_POLL_<FIELD_IN_SNAKE_CASE>. */
-const POLL_ENV: Record<string, string> = {
-  minIntervalMs: "VPSORG_POLL_MIN_MS",
-  maxIntervalMs: "VPSORG_POLL_MAX_MS",
-  firstCheckMs: "VPSORG_POLL_FIRST_MS",
-  progressIntervalMs: "VPSORG_PROGRESS_MS",
-};
 
 /**
- * Our waiting's settings, scaled: every `*Ms` field of the default PollSettings divided by `scale`,
- * as the environment the bench's worker starts with (the shared poller reads it on first use), and
- * the coalescing window of provider/wait/reads.ts. Returns the env to add and a
- * warning for each poll setting that did not take the scaled value.
+ * Our HTTP client's own time options, which are not settings: the backoff between retries (the
+ * request timeout is network time: not scaled).
  */
-export function scaledPollEnv(scale: number): { env: Record<string, string>; warnings: string[] } {
-  const defaults = pollSettingsFromEnv({}) as unknown as Record<string, unknown>;
-  const env: Record<string, string> = {};
-  const wanted: Record<string, number> = {};
-  for (const [field, value] of Object.entries(defaults)) {
-    if (typeof value !== "number" || !field.endsWith("Ms")) continue; // ratios and counts do not scale
-    wanted[field] = value / scale;
-    env[POLL_ENV[field] ?? `VPSORG_POLL_${snake(field.slice(0, -2))}_MS`] = String(value / scale);
-  }
-  env.VPSORG_READ_WINDOW_MS = String(DEFAULT_READ_WINDOW_MS / scale);
-  const got = pollSettingsFromEnv({ ...process.env, ...env }) as unknown as Record<string, unknown>;
-  const warnings = Object.entries(wanted)
-    .filter(([field, value]) => typeof got[field] !== "number" || Math.abs((got[field] as number) - value) > 0.5)
-    .map(([field]) => `poll setting ${field} is NOT scaled (add its env name to POLL_ENV in bench/policies.ts)`);
-  return { env, warnings };
+export function scaledClientOptions(scale: number): Partial<ClientOptions> {
+  return { retryBaseDelayMs: 500 / scale, maxRetryDelayMs: 30_000 / scale, maxRetries: 4 };
 }
 
-/** `*Ms` fields divided by the scale, `*Rps` (rates) multiplied, others as they are. */
-function scaleFields<T extends object>(settings: T, scale: number): T {
+/** `...Ms` fields divided by the scale, `...Rps` (rates) multiplied, others as they are; nested objects too. */
+function scaleFields<T>(settings: T, scale: number): T {
   return Object.fromEntries(
-    Object.entries(settings).map(([key, value]) => {
+    Object.entries(settings as object).map(([key, value]) => {
+      if (value && typeof value === "object") return [key, scaleFields(value, scale)];
       if (typeof value !== "number") return [key, value];
       if (key.endsWith("Ms")) return [key, value / scale];
       if (key.endsWith("Rps")) return [key, value * scale];
       return [key, value];
     }),
   ) as T;
-}
-
-function snake(camel: string): string {
-  return camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 }

@@ -1,4 +1,4 @@
-// Turns the runs into real-scale numbers, the markdown report, the issue's targets and the last line.
+// Turns the runs into real-scale numbers, the markdown report, the targets and the last line.
 import { type BenchConfig, SCENARIO_TITLES, type ScenarioId } from "./config";
 import { POLICY_IDS, POLICY_LABELS, POLICY_NOTES, type PolicyId } from "./policies";
 import type { RunResult } from "./scenarios";
@@ -101,7 +101,7 @@ export function finalLine(rows: Row[]): string {
   );
 }
 
-/** The issue's targets, each with its measured value and whether it is met. */
+/** The targets, each with its measured value and whether it is met. */
 export function targets(rows: Row[]): Array<{ target: string; measured: string; met: boolean | null }> {
   const ours = (s: ScenarioId) => find(rows, s, "ours");
   const scc = (s: ScenarioId) => find(rows, s, "statechangeconf");
@@ -143,7 +143,6 @@ export interface ReportMeta {
   command: string;
   startedAt: string;
   runSeconds: number;
-  warnings: string[];
   chartFile: string;
 }
 
@@ -190,11 +189,10 @@ export function markdownReport(config: BenchConfig, rows: Row[], meta: ReportMet
   }
   const memory = memoryLine(rows);
   if (memory) lines.push("## RSS growth per 1,000 waits", "", memory, "");
-  lines.push("## Targets (issue 10)", "", "| target | measured | met |", "| --- | --: | --- |");
+  lines.push("## Targets", "", "| target | measured | met |", "| --- | --: | --- |");
   for (const t of targets(rows))
     lines.push(`| ${t.target} | ${t.measured} | ${t.met === null ? "–" : t.met ? "yes" : "**no**"} |`);
   lines.push("");
-  if (meta.warnings.length) lines.push("## Warnings", "", ...meta.warnings.map((w) => `- ${w}`), "");
   lines.push("```", finalLine(rows), "```", "");
   return lines.join("\n");
 }

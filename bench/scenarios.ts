@@ -3,7 +3,7 @@
 // emulator's request counts afterwards.
 import { type ChildProcess, fork } from "node:child_process";
 import { type BenchConfig, jobSchedule, type PlannedJob, type ScenarioId } from "./config";
-import { type PolicyId, scaledPollEnv } from "./policies";
+import type { PolicyId } from "./policies";
 import type { HostReady, HostSetup } from "./emulator-host";
 import type { WorkerResult, WorkerTask } from "./worker";
 
@@ -56,7 +56,7 @@ export async function runScenario(
       reads,
       measureMemory: scenario === "memory",
     };
-    const result = await runWorker(paths.workerPath, task, policy === "ours" ? scaledPollEnv(scale).env : {});
+    const result = await runWorker(paths.workerPath, task);
     const counts = (await control(emulator.controlUrl, "GET", "/requests")) as {
       total: number;
       byRoute: Record<string, number>;
@@ -116,11 +116,10 @@ function stopHost(child: ChildProcess): Promise<void> {
   });
 }
 
-function runWorker(workerPath: string, task: WorkerTask, env: Record<string, string>): Promise<WorkerResult> {
+function runWorker(workerPath: string, task: WorkerTask): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = fork(workerPath, [], {
       execArgv: ["--expose-gc"], // for the retained-memory measure, once per run
-      env: { ...process.env, ...env },
       // stderr is kept, not shown: a waiting provider writes progress and retry lines there.
       stdio: ["ignore", "inherit", "pipe", "ipc"],
     });

@@ -1,13 +1,11 @@
 // One policy in one scenario, in a process of its own (forked by bench/main.ts), so that its
 // peak RSS is its own and our shared poller starts fresh with the scaled settings. The emulator
 // runs in the parent; this process only creates, waits, and completes jobs at their times.
-import { VpsOrgClient } from "../provider/client";
+import { createRuntime } from "../provider/runtime";
 import { waitForSnapshot } from "../provider/wait/jobs";
-import { pollSettingsFromEnv } from "../provider/wait/poller";
-import { listOnServer } from "../provider/wait/reads";
 import type { PlannedJob } from "./config";
 import { PeerClient } from "./peer-http";
-import { peerDelays, type PolicyId, scaledClientOptions } from "./policies";
+import { peerDelays, type PolicyId, scaledClientOptions, scaledSettings } from "./policies";
 
 export interface WorkerTask {
   policy: PolicyId;
@@ -49,8 +47,13 @@ export interface WorkerResult {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runTask(task: WorkerTask): Promise<WorkerResult> {
-  // Ours talks through the project's client; the peers through a model of their SDKs' HTTP (peer-http.ts).
-  const client = new VpsOrgClient({ token: task.token, baseUrl: task.apiUrl, ...scaledClientOptions(task.scale) });
+  // Ours runs as a provider process does, on a runtime of its own (its settings scaled); the peers
+  // talk through a model of their SDKs' HTTP (peer-http.ts).
+  const runtime = createRuntime({
+    settings: scaledSettings(task.scale),
+    clientOptions: scaledClientOptions(task.scale),
+  });
+  const client = runtime.clientFor({ token: task.token, baseUrl: task.apiUrl });
   const peer = new PeerClient(task.apiUrl, task.token, task.scale);
   const result: WorkerResult = {
     lagsMs: [],
@@ -71,9 +74,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
       result.failureSamples.push(message);
   };
   if (task.policy === "ours") {
-    // What the worker's shared poller will use: read from the env bench/scenarios.ts started it with.
-    const settings = pollSettingsFromEnv();
-    result.notes.push(`our poll settings (scaled): ${JSON.stringify(settings)}`);
+    result.notes.push(`our poll settings (scaled): ${JSON.stringify(runtime.poller.settings)}`);
   }
   const sampleMemory = () => {
     const { rss, heapUsed } = process.memoryUsage();
@@ -110,7 +111,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
   const timeoutMs = (30 * 60_000) / task.scale; // the Snapshot resource's default waitTimeout
 
   /** Ours lists a server through listOnServer (coalesced), as the provider's create and read do. */
-  const listOurs = (serverId: number) => listOnServer(client, "snapshot", serverId);
+  const listOurs = (serverId: number) => runtime.reads.list(client, "snapshot", serverId);
 
   const completions: Array<Promise<void>> = [];
   async function oneJob(job: PlannedJob, index: number): Promise<void> {
@@ -140,7 +141,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
     );
     const waiting =
       task.policy === "ours"
-        ? waitForSnapshot(client, serverId, id, { timeoutMs })
+        ? waitForSnapshot(runtime.poller, client, serverId, id, { timeoutMs })
         : pollAlone(peer, serverId, id, peerDelays(task.policy), task.scale, timeoutMs);
     pendingWaits++;
     createAnswered();
@@ -161,7 +162,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
       await Promise.all(task.jobs.map((job, i) => oneJob(job, i)));
     } else {
       if (task.policy === "ours")
-        result.notes.push("refresh reads: coalesced through provider/wait/reads.ts listOnServer");
+        result.notes.push("refresh reads: coalesced through provider/reads/batcher.ts, as the provider's read");
       const read = (serverId: number) => (task.policy === "ours" ? listOurs(serverId) : peer.listSnapshots(serverId));
       await Promise.all(
         task.reads.map(async ({ serverId, id }) => {

@@ -1,6 +1,6 @@
-// What every resource class here passes besides its own inputs.
+// What every resource class here passes besides its own inputs. It loads no HTTP client.
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT_NAME, ACCOUNT_NAME_RULE } from "../provider/resources/common";
+import { ACCOUNT_NAME, ACCOUNT_NAME_RULE } from "../provider/core/accounts";
 
 /**
  * A VPS.org account other than the default one, for stacks that manage more than one. Its token is

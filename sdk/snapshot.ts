@@ -7,7 +7,8 @@ export interface SnapshotArgs {
   serverId: pulumi.Input<number>;
   /**
    * Letters, digits, hyphens and underscores. When omitted, made from the resource name plus a
-   * random suffix (`pre-upgrade-x3k9q2a`), kept across updates and renewed on replacement.
+   * suffix derived from the stack, the resource and its inputs (`pre-upgrade-x3k9q2a`): the same in
+   * every run, so a retried create finds its snapshot; kept across updates, new on replacement.
    */
   name?: pulumi.Input<string>;
   description?: pulumi.Input<string>;

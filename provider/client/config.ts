@@ -1,28 +1,24 @@
-// Where the client's settings come from: explicit options first, then the vendor's own
-// environment variables (VPS_API_TOKEN, VPS_API_URL), then the documented default URL.
+// Where the client's token and URL come from: explicit options first, then the vendor's own
+// environment variables (VPS_API_TOKEN, VPS_API_URL), then the documented default URL. The token
+// goes only to that URL, and only over https (plain http only to this machine, for the emulator).
 import { ConfigurationError } from "./errors";
 
 export const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
-
-/** Clamps a setting into its documented range; a missing or non-numeric value takes the default. */
-export function bounded(value: number | undefined, lo: number, hi: number, fallback: number): number {
-  return value === undefined || !Number.isFinite(value) ? fallback : Math.min(hi, Math.max(lo, value));
-}
-
-/** A number from an environment variable; unset, blank or not a number is undefined. */
-export function numberFromEnv(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === "") return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
-}
 
 export interface ConnectionSettings {
   token: string;
   baseUrl: string;
 }
 
+export interface ConnectionOptions {
+  token?: string | null;
+  baseUrl?: string | null;
+  /** Send the token over plain http to a host other than this machine (never advisable). */
+  allowInsecureHttp?: boolean;
+}
+
 export function resolveConnection(
-  explicit: { token?: string | null; baseUrl?: string | null } = {},
+  explicit: ConnectionOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ConnectionSettings {
   const token = nonEmpty(explicit.token) ?? nonEmpty(env.VPS_API_TOKEN);
@@ -33,19 +29,42 @@ export function resolveConnection(
     );
   }
   const baseUrl = (nonEmpty(explicit.baseUrl) ?? nonEmpty(env.VPS_API_URL) ?? DEFAULT_API_URL).replace(/\/+$/, "");
+  const problem = apiUrlProblem(baseUrl, explicit.allowInsecureHttp === true);
+  if (problem) throw new ConfigurationError(`${problem} (vpsorg:apiUrl or VPS_API_URL).`);
+  return { token, baseUrl };
+}
+
+/**
+ * Why the token must not be sent to this URL, if it must not: not a URL, not http(s), credentials
+ * in it, or plain http to another machine, where anyone on the way could read the token.
+ */
+export function apiUrlProblem(url: string, allowInsecureHttp = false): string | undefined {
   let parsed: URL;
   try {
-    parsed = new URL(baseUrl);
+    parsed = new URL(url);
   } catch {
-    throw new ConfigurationError(`The VPS.org API URL "${baseUrl}" is not a valid URL (vpsorg:apiUrl or VPS_API_URL).`);
+    return `The VPS.org API URL "${url}" is not a valid URL`;
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    throw new ConfigurationError(`The VPS.org API URL must be http(s), got "${parsed.protocol}".`);
+    return `The VPS.org API URL must be https, got "${parsed.protocol}" in "${url}"`;
   }
   if (parsed.username || parsed.password) {
-    throw new ConfigurationError("The VPS.org API URL must not carry credentials; use the API token instead.");
+    return "The VPS.org API URL must not carry credentials; use the API token instead";
   }
-  return { token, baseUrl };
+  if (parsed.protocol === "http:" && !isLoopback(parsed.hostname) && !allowInsecureHttp) {
+    return (
+      `The VPS.org API URL "${url}" is plain http to another machine: the API token would cross the network ` +
+      `unencrypted. Use https, or http only to this machine (127.0.0.1, localhost: the emulator). To send it ` +
+      `anyway, set vpsorg:allowInsecureHttp to true (or VPSORG_ALLOW_INSECURE_HTTP=true)`
+    );
+  }
+  return undefined;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: requests that never leave this machine. */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function nonEmpty(value: string | null | undefined): string | undefined {

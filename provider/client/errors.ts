@@ -5,8 +5,10 @@
 
 export interface RequestInfo {
   method: string;
-  /** The path below the base URL, with its query string: never a full URL with credentials. */
+  /** The path below the base URL, with its query string. */
   path: string;
+  /** The whole URL asked (the base URL carries no credentials: config.ts refuses them). */
+  url?: string;
 }
 
 export class VpsOrgError extends Error {
@@ -14,6 +16,8 @@ export class VpsOrgError extends Error {
   readonly status: number | undefined;
   readonly method: string;
   readonly path: string;
+  /** The whole URL asked, where known. */
+  readonly url: string | undefined;
   readonly requestId: string | undefined;
   /** The message the server gave, as it gave it (may be empty). */
   readonly serverMessage: string;
@@ -27,6 +31,7 @@ export class VpsOrgError extends Error {
     this.status = options.status;
     this.method = request.method;
     this.path = request.path;
+    this.url = request.url;
     this.requestId = options.requestId;
     this.serverMessage = options.serverMessage ?? "";
   }
@@ -103,6 +108,16 @@ export class ApiTimeoutError extends ApiConnectionError {
 /** A 2xx answer whose body is not what the API documents (not JSON, or the wrong shape). */
 export class UnexpectedResponseError extends VpsOrgError {
   override readonly name = "UnexpectedResponseError";
+}
+
+/**
+ * An answer that did not come from the VPS.org API, or cannot be taken as its word: a 404 whose body
+ * is not the API's error shape (a proxy's HTML page, a wrong path under the API URL), a redirect
+ * (never followed: the token goes only to the configured URL). It proves nothing, so it is never
+ * read as "not found", and asking again would not change it.
+ */
+export class UnrecognizedAnswerError extends VpsOrgError {
+  override readonly name = "UnrecognizedAnswerError";
 }
 
 /** A wait for a job or a server ran past its deadline. */

@@ -3,7 +3,9 @@
 // escape, because an AxiosError carries the request config and with it the bearer token.
 import { createHash } from "node:crypto";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import { bounded, resolveConnection } from "./config";
+import { bounded, boundedBudgetMs, normalizeRateLimit, settingsFromEnv } from "../settings";
+import { VERSION } from "../version";
+import { resolveConnection } from "./config";
 import {
   ApiConnectionError,
   ApiTimeoutError,
@@ -12,8 +14,9 @@ import {
   RateLimitError,
   type RequestInfo,
   UnexpectedResponseError,
+  UnrecognizedAnswerError,
 } from "./errors";
-import { RateLimiter, rateLimiterFor, rateLimitFromEnv, type RequestPriority } from "./limiter";
+import { RateLimiter, type RequestPriority } from "./limiter";
 import { type Logger, makeRedactor, stderrLogger } from "./redact";
 import { describeErrorBody } from "./schemas";
 import type { BodySchema, HttpOptions, ListOptions, Page } from "./types";
@@ -37,7 +40,8 @@ interface SendOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const TEN_MINUTES_MS = 10 * 60_000;
-const DAY_MS = 24 * 3_600_000;
+/** How often a list whose pages disagree with its `count` is read again before that is an error. */
+const LIST_ATTEMPTS = 3;
 
 export class HttpClient {
   readonly baseUrl: string;
@@ -56,7 +60,13 @@ export class HttpClient {
   readonly #notify: (line: string) => void;
 
   constructor(options: HttpOptions = {}) {
-    const { token, baseUrl } = resolveConnection({ token: options.token, baseUrl: options.baseUrl });
+    // What the caller leaves out comes from the VPSORG_* settings (a provider passes its own, read once).
+    const settings = options.settings ?? settingsFromEnv(process.env);
+    const { token, baseUrl } = resolveConnection({
+      token: options.token,
+      baseUrl: options.baseUrl,
+      allowInsecureHttp: options.allowInsecureHttp ?? settings.allowInsecureHttp,
+    });
     this.baseUrl = baseUrl;
     const tokenFingerprint = createHash("sha256").update(token).digest("hex").slice(0, 16);
     this.accountKey = createHash("sha256").update(`${baseUrl}\n${tokenFingerprint}`).digest("hex").slice(0, 16);
@@ -66,20 +76,14 @@ export class HttpClient {
     this.#maxDelayMs = bounded(options.maxRetryDelayMs, 0, TEN_MINUTES_MS, 30_000);
     this.#baseDelayMs = bounded(options.retryBaseDelayMs, 0, this.#maxDelayMs, Math.min(500, this.#maxDelayMs));
     this.#pageSize = Math.round(bounded(options.pageSize, 1, 100, 100));
-    const budgetFromEnv = Number(process.env.VPSORG_RATE_LIMIT_BUDGET_MS || Number.NaN);
-    this.#rateLimitBudgetMs = bounded(
-      options.rateLimitRetryBudgetMs ?? (Number.isFinite(budgetFromEnv) ? budgetFromEnv : undefined),
-      0,
-      DAY_MS,
-      TEN_MINUTES_MS,
-    );
-    // `rateLimit: false` opts this client out without turning the account's shared limiter off for others.
-    this.#limiter =
+    this.#rateLimitBudgetMs = boundedBudgetMs(options.rateLimitRetryBudgetMs ?? settings.rateLimitBudgetMs);
+    this.#limiter = new RateLimiter(
       options.rateLimit === false
-        ? new RateLimiter({ enabled: false })
-        : rateLimiterFor(this.accountKey, { ...rateLimitFromEnv(), ...options.rateLimit });
+        ? { enabled: false }
+        : normalizeRateLimit({ ...settings.rateLimit, ...options.rateLimit }),
+    );
     this.#redact = makeRedactor(token);
-    const sink = options.logger ?? stderrLogger();
+    const sink = options.logger ?? stderrLogger(settings.log);
     this.#log = sink ? (level, message) => sink(level, this.#redact(message)) : () => {};
     const notify =
       options.notify ??
@@ -90,7 +94,13 @@ export class HttpClient {
     this.#axios = axios.create({
       baseURL: baseUrl,
       timeout: this.#timeoutMs,
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json" },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        // Names this package to the API's owners, as godo and hcloud-go do: who sends what.
+        "User-Agent": userAgent(options.userAgent),
+      },
       // Every status is an answer; this class decides what is an error.
       validateStatus: () => true,
       // Bodies are parsed here, so a malformed body is an error of ours rather than a string.
@@ -109,13 +119,33 @@ export class HttpClient {
 
   /**
    * Reads a whole list, following `next` links or `page` numbers until every item is read.
-   * `schema` validates one page (schemas.ts: `pageSchema(item)`).
+   * `schema` validates one page (schemas.ts: `pageSchema(item)`). A list whose pages hold fewer or
+   * more items than its `count` (an item made or deleted while it was paged) is read again; if it
+   * still disagrees, that is an error: a list missing items proves nothing about them.
    */
   async list<T>(path: string, schema: BodySchema<Page<T>>, query: Query = {}, options: ListOptions = {}): Promise<T[]> {
+    let disagreement: UnexpectedResponseError | undefined;
+    for (let attempt = 0; attempt < LIST_ATTEMPTS; attempt++) {
+      const read = await this.#readPages(path, schema, query, options);
+      if (read.count === undefined || read.count === read.items.length) return read.items;
+      const info = this.#info("GET", withQuery(path, { ...query, page_size: this.#pageSize }));
+      disagreement = new UnexpectedResponseError(
+        `the list's count (${read.count}) disagrees with the ${read.items.length} items its pages held, ` +
+          `at ${info.url} (${read.status})`,
+        info,
+        { status: read.status },
+      );
+      this.#log("info", disagreement.message);
+    }
+    throw disagreement as Error;
+  }
+
+  async #readPages<T>(path: string, schema: BodySchema<Page<T>>, query: Query, options: ListOptions) {
     const items: T[] = [];
     const seen = new Set<string>();
     let pagePath = path;
     let pageQuery: Query = { ...query, page_size: this.#pageSize };
+    let count: number | undefined;
     for (let page = 1; page <= 10_000; page++) {
       const body = await this.request("GET", pagePath, schema, {
         query: pageQuery,
@@ -123,6 +153,7 @@ export class HttpClient {
         priority: options.priority,
       });
       options.onPage?.();
+      count = body.count;
       let added = 0;
       for (const entry of body.results) {
         const key = String((entry as { id?: unknown }).id ?? JSON.stringify(entry));
@@ -131,19 +162,19 @@ export class HttpClient {
         items.push(entry);
         added++;
       }
+      if (added === 0) break; // nothing new: a page repeated, or paged past the end
       if (body.next) {
-        pagePath = this.#sameOriginPath(body.next, { method: "GET", path });
+        pagePath = this.#sameOriginPath(body.next, this.#info("GET", path));
         pageQuery = {};
       } else if (body.count !== undefined && items.length < body.count && added > 0) {
         // Paged by number without `next` links: ask for the following page.
         pagePath = path;
         pageQuery = { ...query, page: page + 1, page_size: this.#pageSize };
       } else {
-        return items;
+        break;
       }
-      if (added === 0) return items;
     }
-    return items;
+    return { items, count, status: 200 };
   }
 
   /** The account's limiter (shared by every client of the same URL and token in the process). */
@@ -157,7 +188,7 @@ export class HttpClient {
    * the budget; other retryable failures count against maxRetries.
    */
   async #withRetries<R>(method: Method, path: string, options: SendOptions, once: (info: RequestInfo) => Promise<R>) {
-    const info: RequestInfo = { method, path: withQuery(path, options.query) };
+    const info = this.#info(method, withQuery(path, options.query));
     let failures = 0;
     let rateLimits = 0;
     let firstRateLimitAt: number | undefined;
@@ -212,6 +243,11 @@ export class HttpClient {
       this.#limiter.onAccepted();
       return response;
     }
+    const foreign = unrecognizedAnswer(response, info);
+    if (foreign) {
+      this.#limiter.onAccepted();
+      throw foreign;
+    }
     const { message, fieldErrors } = describeErrorBody(tryJson(response.data) ?? response.data);
     const error = errorForStatus(response.status, this.#redact(message), info, {
       requestId,
@@ -231,7 +267,7 @@ export class HttpClient {
     if (schema === null || response.status === 204) return undefined as T;
     const body = tryJson(response.data);
     if (body === undefined) {
-      throw new UnexpectedResponseError("the answer is not JSON", info, {
+      throw new UnexpectedResponseError(`the answer from ${info.url} (${response.status}) is not JSON`, info, {
         status: response.status,
         requestId: headerOf(response, "x-request-id"),
       });
@@ -240,7 +276,8 @@ export class HttpClient {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new UnexpectedResponseError(
-        `the answer does not have the documented shape (${issue?.path.join(".") || "body"}: ${issue?.message})`,
+        `the answer from ${info.url} (${response.status}) does not have the documented shape ` +
+          `(${issue?.path.join(".") || "body"}: ${issue?.message})`,
         info,
         { status: response.status, requestId: headerOf(response, "x-request-id") },
       );
@@ -255,6 +292,10 @@ export class HttpClient {
     return new ApiConnectionError(`connection failed: ${this.#redact(reason)}`, info, code);
   }
 
+  #info(method: string, path: string): RequestInfo {
+    return { method, path, url: `${this.baseUrl}${path}` };
+  }
+
   #delayFor(attempt: number, error: unknown): number {
     const retryAfter = (error as { retryAfterMs?: number }).retryAfterMs;
     if (retryAfter !== undefined) return Math.min(retryAfter, this.#maxDelayMs);
@@ -267,10 +308,48 @@ export class HttpClient {
     const base = new URL(`${this.baseUrl}/`);
     const target = new URL(next, base);
     if (target.origin !== base.origin || !target.pathname.startsWith(base.pathname)) {
-      throw new UnexpectedResponseError(`the next-page link points outside the API (${target.origin})`, info);
+      throw new UnrecognizedAnswerError(
+        `the next-page link of ${info.url} points outside the API (${target.origin}); it was not followed`,
+        info,
+      );
     }
     return target.pathname.slice(base.pathname.length - 1) + target.search;
   }
+}
+
+/** `pulumi-vpsorg/0.3.0 node/20.20.2 (linux; x64)`, plus what the caller adds (e.g. "plugin"). */
+function userAgent(extra: string | undefined): string {
+  const base = `pulumi-vpsorg/${VERSION} node/${process.versions.node} (${process.platform}; ${process.arch})`;
+  return extra ? `${base} ${extra}` : base;
+}
+
+/**
+ * A non-2xx answer that cannot be taken as the API's word: a redirect (never followed: the token
+ * goes only to the configured URL), or a 404 whose body is not the API's JSON error (a proxy's HTML
+ * page, a wrong path under the API URL). Such a 404 proves nothing about the object asked for.
+ */
+function unrecognizedAnswer(response: AxiosResponse<string>, info: RequestInfo): UnrecognizedAnswerError | undefined {
+  const status = response.status;
+  if (status >= 300 && status < 400) {
+    const to = headerOf(response, "location");
+    return new UnrecognizedAnswerError(
+      `${info.url} answered a redirect (${status}${to ? ` to ${to}` : ""}), which is not followed: the API token ` +
+        `goes only to the configured API URL. Check vpsorg:apiUrl (or VPS_API_URL).`,
+      info,
+      { status },
+    );
+  }
+  if (status !== 404) return undefined;
+  const body = tryJson(response.data);
+  if (body && typeof body === "object" && !Array.isArray(body)) return undefined; // the API's `{"detail": ...}`
+  const type = headerOf(response, "content-type")?.split(";")[0] || "no content type";
+  const what = String(response.data ?? "").trim() === "" ? "an empty body" : `a body that is not the API's (${type})`;
+  return new UnrecognizedAnswerError(
+    `${info.url} answered 404 with ${what}: not an answer of the VPS.org API, so it proves nothing. ` +
+      `Check vpsorg:apiUrl (or VPS_API_URL): it should end in /api/v1.`,
+    info,
+    { status },
+  );
 }
 
 function seconds(ms: number): string {

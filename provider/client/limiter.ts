@@ -1,65 +1,20 @@
-// A client-side rate limit per account, shared by every request of the process. The API documents
-// no limit, so the limiter learns one from 429 answers, AIMD-style, like a TCP sender:
+// A client-side rate limit for one account. The API documents no limit, so the limiter learns one
+// from 429 answers, AIMD-style, like a TCP sender:
 //   - before any 429 it paces nothing (only a generous cap on requests in flight, so that a burst
 //     of creates cannot meet a limit hundreds at a time);
 //   - a 429 starts pacing at half the rate the API had been accepting (then halves again on a
 //     further 429, at most once a second), and its Retry-After pauses every request of the account;
 //   - without a 429, the rate grows back linearly, regaining what the last cut took in a minute
 //     (by default), and on at the same slope; pacing ends after a quiet spell (10 minutes).
-// Clients are made per call, so the state lives here, keyed by account (URL and token hash).
-import { bounded, numberFromEnv } from "./config";
+// Every request of a client goes through its limiter; a provider process keeps one client, and so
+// one limiter, per account (runtime.ts).
+import { normalizeRateLimit, type RateLimitSettings } from "../settings";
 
-export interface RateLimitSettings {
-  /** Limit at all (VPSORG_RATE_LIMIT=off: no pacing, no pause, no cap; 429s are still retried). Default true. */
-  enabled: boolean;
-  /** Requests of one account in flight at once (VPSORG_RATE_LIMIT_CONCURRENCY, 1..256, default 16). */
-  maxConcurrent: number;
-  /** The rate never drops below this, in requests/s (VPSORG_RATE_LIMIT_MIN_RPS, 0.01..1000, default 0.2). */
-  minRps: number;
-  /** Time in which the rate regains what a cut took (VPSORG_RATE_LIMIT_RECOVERY_MS, 1 s..1 h, default 60 s). */
-  recoveryMs: number;
-  /** Pacing ends after this long without a 429 (VPSORG_RATE_LIMIT_RELEASE_MS, 1 s..24 h, default 10 min). */
-  releaseAfterMs: number;
-}
-
-export const DEFAULT_RATE_LIMIT: RateLimitSettings = {
-  enabled: true,
-  maxConcurrent: 16,
-  minRps: 0.2,
-  recoveryMs: 60_000,
-  releaseAfterMs: 10 * 60_000,
-};
+export type { RateLimitSettings } from "../settings";
 
 /** Answers the accepted rate is measured over. */
 const WINDOW_MS = 10_000;
 const MAX_SAMPLES = 2_000;
-const DAY_MS = 24 * 3_600_000;
-
-export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<RateLimitSettings> {
-  const out: Partial<RateLimitSettings> = {};
-  const flag = env.VPSORG_RATE_LIMIT?.trim().toLowerCase();
-  if (flag) out.enabled = !["off", "0", "false", "no"].includes(flag);
-  const num = (name: string) => numberFromEnv(env[name]);
-  const set = <K extends keyof RateLimitSettings>(key: K, value: RateLimitSettings[K] | undefined) => {
-    if (value !== undefined) out[key] = value;
-  };
-  set("maxConcurrent", num("VPSORG_RATE_LIMIT_CONCURRENCY"));
-  set("minRps", num("VPSORG_RATE_LIMIT_MIN_RPS"));
-  set("recoveryMs", num("VPSORG_RATE_LIMIT_RECOVERY_MS"));
-  set("releaseAfterMs", num("VPSORG_RATE_LIMIT_RELEASE_MS"));
-  return out;
-}
-
-/** Defaults filled in, every value clamped into its documented range. */
-export function normalizeRateLimit(given: Partial<RateLimitSettings> = {}): RateLimitSettings {
-  return {
-    enabled: given.enabled ?? DEFAULT_RATE_LIMIT.enabled,
-    maxConcurrent: Math.round(bounded(given.maxConcurrent, 1, 256, DEFAULT_RATE_LIMIT.maxConcurrent)),
-    minRps: bounded(given.minRps, 0.01, 1000, DEFAULT_RATE_LIMIT.minRps),
-    recoveryMs: bounded(given.recoveryMs, 1_000, 3_600_000, DEFAULT_RATE_LIMIT.recoveryMs),
-    releaseAfterMs: bounded(given.releaseAfterMs, 1_000, DAY_MS, DEFAULT_RATE_LIMIT.releaseAfterMs),
-  };
-}
 
 export interface RateLimiterStats {
   /** Whether requests are being paced (a 429 was seen and the quiet spell has not passed). */
@@ -78,7 +33,7 @@ export interface RateLimiterStats {
 export type RequestPriority = "high" | "normal";
 
 export class RateLimiter {
-  settings: RateLimitSettings;
+  readonly settings: RateLimitSettings;
   #limited = false;
   #rps = 0;
   #nextSlotAt = 0;
@@ -212,25 +167,4 @@ export class RateLimiter {
     const span = Math.max(1_000, now - this.#accepted[0]);
     return (this.#accepted.length * 1000) / span;
   }
-}
-
-const limiters = new Map<string, RateLimiter>();
-const MAX_LIMITERS = 1_000;
-
-/** The limiter of one account (`key` names URL and token, never the token itself). */
-export function rateLimiterFor(key: string, settings: Partial<RateLimitSettings> = {}): RateLimiter {
-  let limiter = limiters.get(key);
-  if (!limiter) {
-    if (limiters.size >= MAX_LIMITERS) limiters.delete(limiters.keys().next().value as string);
-    limiter = new RateLimiter(settings);
-    limiters.set(key, limiter);
-  } else {
-    limiter.settings = normalizeRateLimit(settings); // the newest client's settings win
-  }
-  return limiter;
-}
-
-/** Forgets every account's limiter (for tests). */
-export function resetRateLimiters(): void {
-  limiters.clear();
 }

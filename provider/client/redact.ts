@@ -1,4 +1,7 @@
 // Masks secrets in text that leaves the client (log lines, error messages).
+import type { LogLevel } from "../settings";
+
+export type { LogLevel } from "../settings";
 
 export function makeRedactor(secret: string): (text: string) => string {
   return (text) => {
@@ -8,16 +11,13 @@ export function makeRedactor(secret: string): (text: string) => string {
   };
 }
 
-export type LogLevel = "debug" | "info" | "warn";
 export type Logger = (level: LogLevel, message: string) => void;
 
-/** Log lines on stderr (the only stream a Pulumi dynamic provider shows), when VPSORG_LOG is set. */
-export function stderrLogger(env: NodeJS.ProcessEnv = process.env): Logger | undefined {
-  const wanted = env.VPSORG_LOG;
-  if (!wanted) return undefined;
+/** Log lines on stderr (the only stream a Pulumi dynamic provider shows) from `min` up; none when undefined. */
+export function stderrLogger(min: LogLevel | undefined): Logger | undefined {
+  if (!min) return undefined;
   const order: LogLevel[] = ["debug", "info", "warn"];
-  const min = Math.max(0, order.indexOf(wanted as LogLevel));
   return (level, message) => {
-    if (order.indexOf(level) >= min) process.stderr.write(`[vpsorg ${level}] ${message}\n`);
+    if (order.indexOf(level) >= order.indexOf(min)) process.stderr.write(`[vpsorg ${level}] ${message}\n`);
   };
 }

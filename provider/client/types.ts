@@ -2,7 +2,8 @@
 // published declaration imports zod: zod 4's own typings do not compile in a program without
 // esModuleInterop (Pulumi's template tsconfig). schemas.ts checks at compile time that what its
 // schemas accept is assignable to these types, so the two cannot drift apart.
-import type { RateLimitSettings, RequestPriority } from "./limiter";
+import type { RateLimitSettings, Settings } from "../settings";
+import type { RequestPriority } from "./limiter";
 import type { Logger } from "./redact";
 
 /** Ids are integers in every sample; a string id is tolerated and compared as text. */
@@ -112,6 +113,18 @@ export interface HttpOptions {
   pageSize?: number;
   /** Receives log lines with every secret masked; defaults to stderr when VPSORG_LOG is set. */
   logger?: Logger;
+  /**
+   * Allow the token to go over plain http to another machine (default VPSORG_ALLOW_INSECURE_HTTP, else
+   * false: http only to 127.0.0.1 or localhost, for the emulator).
+   */
+  allowInsecureHttp?: boolean;
+  /** Added to the User-Agent header (`pulumi-vpsorg/<version> node/<version> (<os>; <arch>) <this>`). */
+  userAgent?: string;
+  /**
+   * The VPSORG_* settings that fill in what is not given here (log level, 429 budget, rate limit, http).
+   * Default: read from the environment (settings.ts); a provider process passes the ones it read once.
+   */
+  settings?: Settings;
 }
 
 export type ClientOptions = HttpOptions;

@@ -5,31 +5,53 @@
 import type { VpsOrgClient } from "../client/client";
 import { BadRequestError, JobFailedError, mayHaveActed, NotFoundError, RestoreRejectedError } from "../client/errors";
 import type { Backup, Id, RestoreResponse, Snapshot } from "../client/types";
+import { BACKUPS, RESTORE_DEFAULT_WAIT_MS, SNAPSHOTS } from "../kinds";
+import { ListCosts } from "../reads/lists";
+import { settingsFromEnv } from "../settings";
 import { waitForBackup, waitForRestore, waitForSnapshot } from "../wait/jobs";
-import { askPatiently } from "../wait/patience";
+import { Poller } from "../wait/poller";
+import { askPatiently } from "./patience";
 
 /** The message recorded for a restore that an earlier, interrupted run had started. */
 const ADOPTED =
   "The server was already restoring, taken as the restore an earlier run of this resource started before its " +
   "provider host stopped: it was awaited, not started again (VPS.org does not say which source it restores).";
 
-/** Servers a restore of this process started or adopted and has not seen finish: never adopted twice. */
-const restoringHere = new Set<string>();
+/**
+ * Servers a restore of this process started or adopted and has not seen finish: such a server's
+ * `restoring` is this process's own restore, never one an earlier run left (never adopted twice).
+ */
+export class RestoresInProgress {
+  readonly #servers = new Set<string>();
+  #key = (client: VpsOrgClient, serverId: Id) => `${client.accountKey}|${String(serverId)}`;
 
-/** The wait for a restore of this server ended (either way). */
-export function restoreEnded(serverId: Id): void {
-  restoringHere.delete(String(serverId));
+  started(client: VpsOrgClient, serverId: Id): void {
+    this.#servers.add(this.#key(client, serverId));
+  }
+  /** The wait for a restore of this server ended (either way). */
+  ended(client: VpsOrgClient, serverId: Id): void {
+    this.#servers.delete(this.#key(client, serverId));
+  }
+  has(client: VpsOrgClient, serverId: Id): boolean {
+    return this.#servers.has(this.#key(client, serverId));
+  }
 }
 
-export const DEFAULT_RESTORE_TIMEOUT_MS = 30 * 60_000;
-export const DEFAULT_SNAPSHOT_TIMEOUT_MS = 30 * 60_000;
-export const DEFAULT_BACKUP_TIMEOUT_MS = 60 * 60_000;
+/** What starting and awaiting a restore depends on, beside the client. */
+export interface RestoreDeps {
+  poller: Poller;
+  restores: RestoresInProgress;
+  /** How long a lost answer is looked into (VPSORG_RECONCILE_MS). */
+  reconcileMs: number;
+}
 
 export interface RestoreOptions {
   /** Wait until the server has left `restoring`: `true` (30 minutes) or `{ timeoutMs }`. Default: don't wait. */
   wait?: boolean | { timeoutMs?: number };
   /** How long to wait for a source still `in_progress` before restoring from it. */
   sourceTimeoutMs?: number;
+  /** The poller to wait in (default: one for this call, with the VPSORG_POLL_* settings). */
+  poller?: Poller;
 }
 
 export interface StartOptions {
@@ -61,18 +83,21 @@ export interface RestoreResult extends StartedRestore {
 }
 
 export async function startSnapshotRestore(
+  deps: RestoreDeps,
   client: VpsOrgClient,
   snapshotId: Id,
-  { sourceTimeoutMs = DEFAULT_SNAPSHOT_TIMEOUT_MS, adoptRunning = false }: StartOptions = {},
+  { sourceTimeoutMs = SNAPSHOTS.defaultWaitMs, adoptRunning = false }: StartOptions = {},
 ): Promise<StartedRestore> {
   let snapshot = await client.snapshots.get(snapshotId);
   if (!snapshot) throw new RestoreRejectedError(`snapshot ${snapshotId} does not exist in this account.`);
   const serverId = snapshot.server.id;
   snapshot = await readySource("snapshot", snapshot, () =>
-    waitForSnapshot(client, serverId, snapshotId, { timeoutMs: sourceTimeoutMs }),
+    waitForSnapshot(deps.poller, client, serverId, snapshotId, { timeoutMs: sourceTimeoutMs }),
   );
   const startedAt = new Date().toISOString();
-  const response = await rejectionExplained(client, serverId, adoptRunning, () => client.snapshots.restore(snapshotId));
+  const response = await rejectionExplained(deps, client, serverId, adoptRunning, () =>
+    client.snapshots.restore(snapshotId),
+  );
   return {
     server: {
       id: serverId,
@@ -86,18 +111,19 @@ export async function startSnapshotRestore(
 }
 
 export async function startBackupRestore(
+  deps: RestoreDeps,
   client: VpsOrgClient,
   serverId: Id,
   backupId: Id,
-  { sourceTimeoutMs = DEFAULT_BACKUP_TIMEOUT_MS, adoptRunning = false }: StartOptions = {},
+  { sourceTimeoutMs = BACKUPS.defaultWaitMs, adoptRunning = false }: StartOptions = {},
 ): Promise<StartedRestore> {
-  let backup = await client.backups.get(serverId, backupId);
+  let backup = await client.backups.get(backupId, { serverId });
   if (!backup) throw new RestoreRejectedError(`backup ${backupId} does not exist on server ${serverId}.`);
   backup = await readySource("backup", backup, () =>
-    waitForBackup(client, serverId, backupId, { timeoutMs: sourceTimeoutMs }),
+    waitForBackup(deps.poller, client, serverId, backupId, { timeoutMs: sourceTimeoutMs }),
   );
   const startedAt = new Date().toISOString();
-  const response = await rejectionExplained(client, serverId, adoptRunning, () =>
+  const response = await rejectionExplained(deps, client, serverId, adoptRunning, () =>
     client.servers.restore(serverId, { backupId }),
   );
   return {
@@ -117,8 +143,9 @@ export async function startBackupRestore(
  * Waits for a snapshot still `in_progress` first; with `wait`, also until the server is back.
  */
 export async function restoreFromSnapshot(client: VpsOrgClient, snapshotId: Id, options: RestoreOptions = {}) {
-  const started = await startSnapshotRestore(client, snapshotId, { sourceTimeoutMs: options.sourceTimeoutMs });
-  return await finish(client, started, options);
+  const deps = scriptDeps(options);
+  const started = await startSnapshotRestore(deps, client, snapshotId, { sourceTimeoutMs: options.sourceTimeoutMs });
+  return await finish(deps, client, started, options);
 }
 
 /** Restores a server from one of its backups: ALL current data on the server is overwritten. */
@@ -128,15 +155,32 @@ export async function restoreFromBackup(
   backupId: Id,
   options: RestoreOptions = {},
 ) {
-  const started = await startBackupRestore(client, serverId, backupId, { sourceTimeoutMs: options.sourceTimeoutMs });
-  return await finish(client, started, options);
+  const deps = scriptDeps(options);
+  const started = await startBackupRestore(deps, client, serverId, backupId, {
+    sourceTimeoutMs: options.sourceTimeoutMs,
+  });
+  return await finish(deps, client, started, options);
 }
 
-async function finish(client: VpsOrgClient, started: StartedRestore, options: RestoreOptions): Promise<RestoreResult> {
+/** A script's call: its own poller (unless given one) and registry, with the VPSORG_* settings. */
+function scriptDeps(options: RestoreOptions): RestoreDeps {
+  const settings = settingsFromEnv(process.env);
+  const poller =
+    options.poller ??
+    new Poller(new ListCosts(), { poll: settings.poll, progressIntervalMs: settings.progressIntervalMs });
+  return { poller, restores: new RestoresInProgress(), reconcileMs: settings.reconcileMs };
+}
+
+async function finish(
+  deps: RestoreDeps,
+  client: VpsOrgClient,
+  started: StartedRestore,
+  options: RestoreOptions,
+): Promise<RestoreResult> {
   if (!options.wait) return { ...started, finishedAt: null };
-  const timeoutMs = (typeof options.wait === "object" && options.wait.timeoutMs) || DEFAULT_RESTORE_TIMEOUT_MS;
-  const server = await waitForRestore(client, started.server.id, { timeoutMs }).finally(() =>
-    restoreEnded(started.server.id),
+  const timeoutMs = (typeof options.wait === "object" && options.wait.timeoutMs) || RESTORE_DEFAULT_WAIT_MS;
+  const server = await waitForRestore(deps.poller, client, started.server.id, { timeoutMs }).finally(() =>
+    deps.restores.ended(client, started.server.id),
   );
   return {
     ...started,
@@ -162,28 +206,30 @@ async function readySource<T extends Snapshot | Backup>(kind: string, source: T,
  * server and which state.
  */
 async function rejectionExplained(
+  deps: RestoreDeps,
   client: VpsOrgClient,
   serverId: Id,
   adoptRunning: boolean,
   start: () => Promise<RestoreResponse>,
 ): Promise<RestoreResponse> {
+  const { restores } = deps;
   try {
     const response = await start();
-    restoringHere.add(String(serverId));
+    restores.started(client, serverId);
     return response;
   } catch (error) {
-    if (mayHaveActed(error)) return await settleLostAnswer(client, serverId, error as Error);
+    if (mayHaveActed(error)) return await settleLostAnswer(deps, client, serverId, error as Error);
     if (error instanceof NotFoundError) {
       throw new RestoreRejectedError(`the restore source was not found: ${error.serverMessage || error.message}`);
     }
     if (!(error instanceof BadRequestError)) throw error;
     const server = await client.servers.get(serverId).catch(() => undefined);
-    if (adoptRunning && server?.status === "restoring" && !restoringHere.has(String(serverId))) {
-      restoringHere.add(String(serverId));
+    if (adoptRunning && server?.status === "restoring" && !restores.has(client, serverId)) {
+      restores.started(client, serverId);
       return { server: { id: server.id, name: server.name, status: "restoring" }, message: ADOPTED };
     }
     const state = server ? `its status is "${server.status}"` : "its status could not be read";
-    const busyHere = restoringHere.has(String(serverId)) ? " (another restore of this stack is restoring it)" : "";
+    const busyHere = restores.has(client, serverId) ? " (another restore of this stack is restoring it)" : "";
     throw new RestoreRejectedError(
       `server ${serverId}${server?.name ? ` (${server.name})` : ""} cannot be restored now: ${state}${busyHere}. ` +
         `The API said: ${(error.serverMessage || "bad request").replace(/\.+$/, "")}. Wait until the server is ` +
@@ -196,8 +242,14 @@ async function rejectionExplained(
  * The answer to a restore POST was lost: the server says whether it started (`restoring`). It is
  * asked patiently, through an API that may be down for a while; the POST is never sent again.
  */
-async function settleLostAnswer(client: VpsOrgClient, serverId: Id, postError: Error): Promise<RestoreResponse> {
+async function settleLostAnswer(
+  deps: RestoreDeps,
+  client: VpsOrgClient,
+  serverId: Id,
+  postError: Error,
+): Promise<RestoreResponse> {
   const server = await askPatiently(() => client.servers.get(serverId), {
+    budgetMs: deps.reconcileMs,
     giveUp: (error) =>
       new RestoreRejectedError(
         `The answer to the restore of server ${serverId} was lost (${postError.message}) and VPS.org could not be ` +
@@ -206,7 +258,7 @@ async function settleLostAnswer(client: VpsOrgClient, serverId: Id, postError: E
       ),
   });
   if (server.status === "restoring") {
-    restoringHere.add(String(serverId));
+    deps.restores.started(client, serverId);
     return { server: { id: server.id, name: server.name, status: "restoring" } };
   }
   throw new RestoreRejectedError(

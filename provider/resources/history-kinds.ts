@@ -3,15 +3,13 @@
 // The life cycle they share is in history.ts.
 import { z } from "zod";
 import type { VpsOrgClient } from "../client/client";
-import type { Backup, Snapshot } from "../client/types";
-import type { JobKind } from "../wait/jobs";
-import { markerOf, ownerKey, stableToken, withMarker } from "./identity";
+import type { Snapshot } from "../client/types";
+import { MAX_AGE_DAYS, parseAge } from "../core/durations";
+import { type Identity, markerOf, ownerKey, stableToken, withMarker } from "../core/markers";
+import { BACKUPS, type Job, type JobKind, SNAPSHOTS } from "../kinds";
+import type { Props } from "./call";
 import { accountInput, describe, durationInput, idInput, optionalText } from "./inputs";
-import { backupKind } from "./backup";
-import { nameSafe, SNAPSHOT_NAME_MAX, SNAPSHOT_NAME_RULE, snapshotKind } from "./snapshot";
-
-type Props = Record<string, unknown>;
-export type Job = Snapshot | Backup;
+import { nameSafe, SNAPSHOT_NAME_MAX, SNAPSHOT_NAME_RULE } from "./snapshot";
 
 /** One kept snapshot or backup, as the history's outputs list it (newest first). */
 export interface Item {
@@ -25,33 +23,13 @@ export interface Item {
 }
 
 export interface HistorySpec {
+  /** The kind of its items; its limit is also the largest `keep`. */
   kind: JobKind;
   /** The sdk class name, for messages. */
   title: string;
   inputs: z.ZodObject;
-  /** The server's limit, which is also the largest `keep`. */
-  limit: number;
-  limitNoun: string;
-  defaultTimeoutMs: number;
-  list(client: VpsOrgClient, serverId: number): Promise<Job[]>;
-  post(client: VpsOrgClient, inputs: Props, trigger: string, key: string): Promise<Job>;
-  /** Deletes one item; one already gone is done (a 404 is not an error). */
-  remove(client: VpsOrgClient, id: number | string): Promise<void>;
-  countsTowardLimit(item: Job): boolean;
+  post(client: VpsOrgClient, inputs: Props, identity: Identity, trigger: string, key: string): Promise<Job>;
   itemOf(item: Job, trigger: string | null): Item;
-}
-
-const DAY_MS = 86_400_000;
-/** Ten years: far beyond any real retention, and far below where a date's arithmetic misbehaves. */
-const MAX_AGE_LIMIT_DAYS = 3650;
-const AGE = /^(\d+(?:\.\d+)?)(d|h|m)$/;
-
-/** "30d", "12h", "90m" in milliseconds; undefined if unreadable. */
-export function parseAge(text: string): number | undefined {
-  const match = AGE.exec(text.trim());
-  if (!match) return undefined;
-  const ms = Number(match[1]) * { d: DAY_MS, h: 3_600_000, m: 60_000 }[match[2] as "d" | "h" | "m"];
-  return ms > 0 && ms <= MAX_AGE_LIMIT_DAYS * DAY_MS ? ms : undefined;
 }
 
 const maxAgeInput = z
@@ -59,7 +37,7 @@ const maxAgeInput = z
   .refine((text) => parseAge(text) !== undefined, {
     error: (issue) =>
       `maxAge must be a number of days, hours or minutes such as "30d", "12h" or "90m", above 0 and at most ` +
-      `${MAX_AGE_LIMIT_DAYS}d, got ${JSON.stringify(issue.input)}.`,
+      `${MAX_AGE_DAYS}d, got ${JSON.stringify(issue.input)}.`,
   })
   .nullish();
 
@@ -112,10 +90,10 @@ const namePart = (text: string, max: number) => nameSafe(text, max).replace(/-$/
  * `web-v1.4.0` + trigger `v1.4.0` becomes `web-v1-4-0-k3x9q2`: readable in the panel, and the
  * token (from the item's marker key) keeps two triggers that read alike apart. At most 88 characters.
  */
-function itemName(inputs: Props, trigger: string, key: string): string {
+export function itemName(inputs: Props, identity: Identity, trigger: string, key: string): string {
   const prefix =
     (typeof inputs.namePrefix === "string" && inputs.namePrefix) ||
-    namePart(String(inputs.__resourceName ?? ""), NAME_PREFIX_MAX) ||
+    namePart(String(identity.resourceName ?? ""), NAME_PREFIX_MAX) ||
     "release";
   const name = [prefix, namePart(trigger, 40), stableToken([key], 6)].filter(Boolean).join("-");
   return name.slice(0, SNAPSHOT_NAME_MAX);
@@ -124,7 +102,7 @@ function itemName(inputs: Props, trigger: string, key: string): string {
 const TRIGGER_TEXT_MAX = 200;
 
 /** The description sent: the user's text, the trigger (so the panel says which release), the marker. */
-function itemDescription(description: unknown, trigger: string, key: string): string {
+export function itemDescription(description: unknown, trigger: string, key: string): string {
   const shown = trigger.length > TRIGGER_TEXT_MAX ? `${trigger.slice(0, TRIGGER_TEXT_MAX - 1)}…` : trigger;
   const text = typeof description === "string" && description.trim() !== "" ? `${description.trim()} ` : "";
   return withMarker(`${text}(trigger: ${shown})`, key);
@@ -135,25 +113,25 @@ function itemDescription(description: unknown, trigger: string, key: string): st
  * item (its trigger and the trigger before it, so a trigger used again makes a new item, not a
  * match). Every object a history made is therefore recognisable by its description alone.
  */
-export function historyPrefix(inputs: Props): string {
-  return ownerKey(inputs, ["history", Number(inputs.serverId)]).slice(0, 5);
+export function historyPrefix(identity: Identity, serverId: number): string {
+  return ownerKey(identity, ["history", serverId]).slice(0, 5);
 }
 
-export function itemKey(inputs: Props, trigger: string, previousTrigger: string | null): string {
-  const item = ownerKey(inputs, ["history", Number(inputs.serverId), trigger, previousTrigger]).slice(0, 5);
-  return historyPrefix(inputs) + item;
+export function itemKey(identity: Identity, serverId: number, trigger: string, previousTrigger: string | null): string {
+  const item = ownerKey(identity, ["history", serverId, trigger, previousTrigger]).slice(0, 5);
+  return historyPrefix(identity, serverId) + item;
 }
 
 export const belongsTo = (prefix: string, object: Job) => markerOf(object.description)?.startsWith(prefix) === true;
 
 export const snapshotHistorySpec: HistorySpec = {
-  ...snapshotKind,
+  kind: SNAPSHOTS as JobKind,
   title: "SnapshotHistory",
-  inputs: z.object({ ...common(snapshotKind.limit), namePrefix: namePrefixInput }),
-  post: (client, inputs, trigger, key) =>
+  inputs: z.object({ ...common(SNAPSHOTS.limit), namePrefix: namePrefixInput }),
+  post: (client, inputs, identity, trigger, key) =>
     client.snapshots.create({
       serverId: Number(inputs.serverId),
-      name: itemName(inputs, trigger, key),
+      name: itemName(inputs, identity, trigger, key),
       description: itemDescription(inputs.description, trigger, key),
     }),
   itemOf: (item, trigger) => ({
@@ -166,10 +144,10 @@ export const snapshotHistorySpec: HistorySpec = {
 };
 
 export const backupHistorySpec: HistorySpec = {
-  ...backupKind,
+  kind: BACKUPS as JobKind,
   title: "BackupHistory",
-  inputs: z.object(common(backupKind.limit)),
-  post: (client, inputs, trigger, key) =>
+  inputs: z.object(common(BACKUPS.limit)),
+  post: (client, inputs, _identity, trigger, key) =>
     client.backups.create({
       serverId: Number(inputs.serverId),
       description: itemDescription(inputs.description, trigger, key),

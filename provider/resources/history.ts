@@ -3,12 +3,18 @@
 // own items beyond `keep` or older than `maxAge`. It only ever deletes objects it made: the ones in
 // its state, failed leftovers carrying its marker, and the one item a killed run of this very
 // trigger made (adopted by its item key, as Snapshot and Backup adopt theirs: job-create.ts).
+// An item missing from the server's list leaves the state only with proof (operations/proof.ts).
 import { randomUUID } from "node:crypto";
-import type { VpsOrgClient } from "../client/client";
 import { BadRequestError, JobFailedError, WaitTimeoutError } from "../client/errors";
-import { FAILED_JOB_STATUSES, waitForJob } from "../wait/jobs";
-import { claim, heldByReplacement, noteOwned } from "./claims";
-import { clientFor, isUnknown, type ProviderSettings, ResourceInitError, sameText } from "./common";
+import type { Identity } from "../core/markers";
+import { explain, ProviderError, WAITS_AGAIN } from "../core/messages";
+import { parseAge } from "../core/durations";
+import { FAILED_JOB_STATUSES, type Job } from "../kinds";
+import { proveGone } from "../operations/proof";
+import { type Placement, removeObject } from "../operations/removal";
+import { waitForJob } from "../wait/jobs";
+import { type Call, type Props, proofOf, type ResourceProvider } from "./call";
+import { isUnknown, ResourceInitError, sameText } from "./engine";
 import {
   backupHistorySpec,
   belongsTo,
@@ -17,15 +23,12 @@ import {
   historyPrefix,
   type Item,
   itemKey,
-  type Job,
-  parseAge,
   snapshotHistorySpec,
 } from "./history-kinds";
+import { newestFirst, roomToMake, surplus } from "./history-rules";
 import { checkInputs, waitTimeoutOf } from "./inputs";
 import { type CreateSpec, findOrPost, takeMine } from "./job-create";
-import { progressLine, WAITS_AGAIN } from "./messages";
-
-type Props = Record<string, unknown>;
+import { stampOf } from "./job-resource";
 
 /** An item posted but not yet completed: recorded so that a timed-out wait resumes on the next `up`. */
 interface Pending {
@@ -44,11 +47,11 @@ interface HistoryState {
   lastTrigger: string | null;
 }
 
-const time = (item: Item) => Date.parse(item.createdAt ?? "") || 0;
-const newestFirst = (items: Item[]) => [...items].sort((a, b) => time(b) - time(a) || Number(b.id) - Number(a.id) || 0);
 const keepOf = (props: Props) => (typeof props.keep === "number" ? props.keep : DEFAULT_KEEP);
 const maxAgeOf = (props: Props) => (typeof props.maxAge === "string" ? parseAge(props.maxAge) : undefined);
 const pendingOf = (o: Job, trigger: string, key: string) => ({ id: o.id, trigger, key, createdAt: o.created_at });
+/** What the rotation of these inputs would delete from `items` now. */
+const rotated = (items: Item[], props: Props) => surplus(items, keepOf(props), maxAgeOf(props), { now: Date.now() });
 
 function stateOf(props: Props): HistoryState {
   return {
@@ -60,41 +63,42 @@ function stateOf(props: Props): HistoryState {
 
 const heldOf = (s: HistoryState) => [...s.items, ...s.pending];
 
-/**
- * What rotation deletes from `items` (newest first): everything beyond `keep`, and, except the
- * newest, what is older than `maxAge`. Ages count from the later of this machine's clock and the
- * newest item's creation, so a local clock behind VPS.org's does not keep expired items.
- */
-function surplus(items: Item[], keep: number, maxAgeMs: number | undefined, { newer = 0 } = {}): Item[] {
-  const sorted = newestFirst(items);
-  const now = Math.max(Date.now(), ...sorted.map(time));
-  return sorted.filter((item, index) => {
-    const rank = index + newer; // `newer`: items about to be taken, which will be newer than all of these
-    const expired = maxAgeMs !== undefined && item.createdAt != null && now - time(item) > maxAgeMs;
-    return rank >= keep || (rank > 0 && expired);
-  });
-}
-
-function historyResource(spec: HistorySpec) {
-  const noun = spec.kind;
+function historyResource(spec: HistorySpec): ResourceProvider {
+  const { kind } = spec;
+  const noun = kind.name;
   const output = (inputs: Props, s: HistoryState, generation: unknown): Props => {
     const items = newestFirst(s.items);
     const { pending, lastTrigger } = s;
     return { ...inputs, items, latest: items[0] ?? null, pending, lastTrigger, __generation: generation ?? null };
   };
-  /** The engine showed these ids: no create of this process adopts them. */
-  const noteHeld = (s: HistoryState) => heldOf(s).forEach((item) => noteOwned(noun, item.id, item.createdAt));
+  const placement = (props: Props): Placement => ({
+    serverId: Number(props.serverId),
+    serverCreatedAt: props.__serverCreatedAt as string | null | undefined,
+  });
+  const list = (call: Call, props: Props) =>
+    call.runtime.reads.list(call.account.client, noun, Number(props.serverId)) as Promise<Job[]>;
+  const remove = (call: Call, props: Props, id: Job["id"]) => removeObject(proofOf(call), kind, id, placement(props));
   /** How a new item of `trigger` is found (by its marker `key`) or posted, for job-create.ts. */
-  const createSpec = (inputs: Props, trigger: string, key: string): CreateSpec<Job> => ({
-    kind: noun,
-    list: spec.list,
-    post: (client) => spec.post(client, inputs, trigger, key),
-    remove: spec.remove,
+  const createSpec = (call: Call, inputs: Props, trigger: string, key: string): CreateSpec<Job> => ({
+    kind,
+    serverId: Number(inputs.serverId),
+    list: () => list(call, inputs),
+    post: () => spec.post(call.account.client, inputs, call.identity, trigger, key),
+    remove: (item) => remove(call, inputs, item.id),
   });
 
-  /** Drops the recorded items and pending ones that VPS.org no longer has (deleted outside Pulumi). */
-  function dropVanished(s: HistoryState, objects: Job[]): Map<string, Job> {
+  /**
+   * Drops the recorded items and pending ones that VPS.org no longer has (deleted outside Pulumi),
+   * once proof.ts says their server is visible and the same; otherwise fails and drops nothing.
+   */
+  async function dropVanished(call: Call, props: Props, s: HistoryState, objects: Job[]): Promise<Map<string, Job>> {
     const byId = new Map(objects.map((object) => [String(object.id), object]));
+    const vanished = heldOf(s).filter((item) => !byId.has(String(item.id)));
+    if (vanished.length > 0) {
+      const what = `${noun}${vanished.length > 1 ? "s" : ""} ${vanished.map((v) => v.id).join(", ")} of this ${spec.title}`;
+      const { serverId, serverCreatedAt } = placement(props);
+      await proveGone(proofOf(call), what, serverId, serverCreatedAt);
+    }
     s.items = s.items.flatMap((item) => {
       const object = byId.get(String(item.id));
       return object ? [spec.itemOf(object, item.trigger)] : [];
@@ -109,16 +113,18 @@ function historyResource(spec: HistorySpec) {
    * only the current trigger's item (`key`): one a killed run posted for this very release. Others
    * are not its own: a history re-created after `retainOnDelete` or `pulumi state delete` leaves them.
    */
-  async function reconcile(client: VpsOrgClient, inputs: Props, s: HistoryState, key: string, generation: string) {
-    const objects = await spec.list(client, Number(inputs.serverId));
-    const byId = dropVanished(s, objects);
+  async function reconcile(call: Call, inputs: Props, s: HistoryState, key: string, generation: string) {
+    const objects = await list(call, inputs);
+    const byId = await dropVanished(call, inputs, s, objects);
     const held = new Set(heldOf(s).map((item) => String(item.id)));
-    const mark = historyPrefix(inputs);
+    const mark = historyPrefix(call.identity, Number(inputs.serverId));
     const isLeftover = (o: Job) => !held.has(String(o.id)) && belongsTo(mark, o) && FAILED_JOB_STATUSES.has(o.status);
-    for (const o of objects.filter(isLeftover)) if (claim(noun, o.id, o.created_at)) await spec.remove(client, o.id);
+    for (const o of objects.filter(isLeftover)) {
+      if (call.runtime.claims.take({ kind: noun, id: o.id, createdAt: o.created_at })) await remove(call, inputs, o.id);
+    }
     const trigger = String(inputs.trigger);
     if (s.lastTrigger !== trigger && !s.pending.some((p) => p.key === key)) {
-      const mine = await takeMine(client, createSpec(inputs, trigger, key), objects, key, generation);
+      const mine = await takeMine(call, createSpec(call, inputs, trigger, key), objects, key, generation);
       if (mine) s.pending.push(pendingOf(mine, trigger, key));
     }
     // Pending items already completed need no wait.
@@ -129,12 +135,13 @@ function historyResource(spec: HistorySpec) {
   }
 
   /** Waits for every pending item; completed ones join the items. Throws the first failure, after all settle. */
-  async function waitPending(client: VpsOrgClient, inputs: Props, s: HistoryState, key: string): Promise<Pending[]> {
+  async function waitPending(call: Call, inputs: Props, s: HistoryState, key: string): Promise<Pending[]> {
     const serverId = Number(inputs.serverId);
     const waiting = [...s.pending];
-    const timeoutMs = waitTimeoutOf(inputs, spec.defaultTimeoutMs);
+    const timeoutMs = waitTimeoutOf(inputs, kind.defaultWaitMs);
+    const { poller } = call.runtime;
     const results = await Promise.allSettled(
-      waiting.map((p) => waitForJob(client, noun, serverId, p.id, { timeoutMs })),
+      waiting.map((p) => waitForJob(poller, call.account.client, noun, serverId, p.id, { timeoutMs })),
     );
     const finished: Pending[] = [];
     const problems: string[] = [];
@@ -147,40 +154,44 @@ function historyResource(spec: HistorySpec) {
       }
       const error = result.reason as Error;
       if (error instanceof JobFailedError) {
-        await spec.remove(client, p.id);
+        await remove(call, inputs, p.id);
         s.pending = s.pending.filter((other) => other !== p);
         const retry = p.key === key ? ` The next \`pulumi up\` takes a new one for ${JSON.stringify(p.trigger)}.` : "";
         problems.push(`${error.message} The failed ${noun} was deleted; no kept ${noun} was deleted.${retry}`);
       } else if (error instanceof WaitTimeoutError) {
         problems.push(`${error.message} ${WAITS_AGAIN}`);
       } else {
-        problems.push(`${error.message} It is recorded with its id; run \`pulumi up\` again.`);
+        const said = explain(error, { source: call.account.source, serverId });
+        problems.push(`${said} It is recorded with its id; run \`pulumi up\` again.`);
       }
     }
     s.pending = s.pending.filter((p) => !finished.includes(p));
-    if (problems.length > 0) throw new Error(problems.join(" "));
+    if (problems.length > 0) throw new ProviderError(problems.join(" "));
     return finished;
   }
 
   /** Frees slots among this history's own items when the server is full and `keep` allows; else the quota error. */
-  async function makeRoom(client: VpsOrgClient, inputs: Props, s: HistoryState, objects: Job[]) {
+  async function makeRoom(call: Call, inputs: Props, s: HistoryState, objects: Job[]) {
     const serverId = Number(inputs.serverId);
-    const count = objects.filter(spec.countsTowardLimit).length;
-    if (count < spec.limit) return;
-    const needed = count - spec.limit + 1;
-    // After the new item, the kept ones are it and the `keep - 1` newest before it; maxAge applies to all the others.
+    const count = objects.filter((o) => kind.countsTowardLimit(o)).length;
     const keep = keepOf(inputs);
-    const freeable = surplus(s.items, keep, maxAgeOf(inputs), { newer: 1 }).reverse(); // oldest first
+    const { needed, freeable } = roomToMake(s.items, {
+      count,
+      limit: kind.limit,
+      keep,
+      maxAgeMs: maxAgeOf(inputs),
+      now: Date.now(),
+    });
     if (freeable.length < needed) {
-      throw new Error(
-        `server ${serverId} already has ${count} ${spec.limitNoun}; VPS.org allows at most ${spec.limit} per server. ` +
+      throw new ProviderError(
+        `server ${serverId} already has ${count} ${kind.limitNoun}; VPS.org allows at most ${kind.limit} per server. ` +
           `This ${spec.title} holds ${s.items.length} of them and keeps ${keep} (the new one and ${keep - 1} before it), ` +
-          `so it can free ${freeable.length} of the ${needed} needed. Lower keep, or delete ${spec.limitNoun} it does ` +
+          `so it can free ${freeable.length} of the ${needed} needed. Lower keep, or delete ${kind.limitNoun} it does ` +
           `not manage (in VPS.org, or by removing their resources from the stack); it never deletes what it did not create.`,
       );
     }
     for (const item of freeable.slice(0, needed)) {
-      await spec.remove(client, item.id);
+      await remove(call, inputs, item.id);
       s.items = s.items.filter((other) => other !== item);
     }
   }
@@ -189,44 +200,36 @@ function historyResource(spec: HistorySpec) {
    * Posts the new item exactly once (job-create.ts): a lost answer is reconciled patiently by the
    * item's marker. Its first look is `objects`, the list makeRoom just read, so no second request.
    */
-  async function postOnce(client: VpsOrgClient, inputs: Props, key: string, generation: string, objects: Job[]) {
-    const serverId = Number(inputs.serverId);
+  async function postOnce(call: Call, inputs: Props, key: string, generation: string, objects: Job[]) {
     try {
-      return await findOrPost(
-        client,
-        createSpec(inputs, String(inputs.trigger), key),
-        serverId,
-        key,
-        generation,
-        objects,
-      );
+      return await findOrPost(call, createSpec(call, inputs, String(inputs.trigger), key), key, generation, objects);
     } catch (error) {
       if (!(error instanceof BadRequestError)) throw error;
-      throw new Error(`VPS.org refused the ${noun} on server ${serverId}: ${error.serverMessage || error.message}`);
+      const said = (error.serverMessage || error.message).replace(/[.\s]+$/, "");
+      throw new ProviderError(`VPS.org refused the ${noun} on server ${Number(inputs.serverId)}: ${said}.`);
     }
   }
 
   /** One `up` of the history: reconcile, finish pending items, take a new one if the trigger is new, rotate. */
-  async function sync(client: VpsOrgClient, id: string, inputs: Props, s: HistoryState, generation: string) {
-    const serverId = Number(inputs.serverId);
+  async function sync(call: Call, id: string, inputs: Props, s: HistoryState, generation: string) {
     const trigger = String(inputs.trigger);
-    const key = itemKey(inputs, trigger, s.lastTrigger);
+    const key = itemKey(call.identity, Number(inputs.serverId), trigger, s.lastTrigger);
     const settle = (finished: Pending[]) => {
       if (finished.some((p) => p.key === key)) s.lastTrigger = trigger;
     };
     const recorded = heldOf(s).length > 0; // the state holds the history, whatever happens next
     try {
-      settle(await reconcile(client, inputs, s, key, generation));
-      settle(await waitPending(client, inputs, s, key));
+      settle(await reconcile(call, inputs, s, key, generation));
+      settle(await waitPending(call, inputs, s, key));
       if (s.lastTrigger !== trigger) {
-        const objects = await spec.list(client, serverId); // after the waits: the slots as they are now
-        await makeRoom(client, inputs, s, objects);
-        const made = await postOnce(client, inputs, key, generation, objects);
+        const objects = await list(call, inputs); // after the waits: the slots as they are now
+        await makeRoom(call, inputs, s, objects);
+        const made = await postOnce(call, inputs, key, generation, objects);
         s.pending.push(pendingOf(made, trigger, key)); // recorded by any failure from here on
-        settle(await waitPending(client, inputs, s, key));
+        settle(await waitPending(call, inputs, s, key));
       }
-      for (const item of surplus(s.items, keepOf(inputs), maxAgeOf(inputs))) {
-        await spec.remove(client, item.id);
+      for (const item of rotated(s.items, inputs)) {
+        await remove(call, inputs, item.id);
         s.items = s.items.filter((other) => other !== item);
       }
       return output(inputs, s, generation);
@@ -237,14 +240,20 @@ function historyResource(spec: HistorySpec) {
     }
   }
 
+  /** The history's id: its server and the first part of its marker. */
+  const idOf = (identity: Identity, serverId: number) =>
+    `${noun}-history-${serverId}-${historyPrefix(identity, serverId)}`;
+
   return {
-    async check(_olds: Props, news: Props) {
+    held: (_id, props) =>
+      heldOf(stateOf(props)).map((item) => ({ kind: noun, id: item.id, createdAt: item.createdAt })),
+
+    async check(_olds, news) {
       return { inputs: { ...news }, failures: checkInputs(spec.inputs, news) };
     },
 
-    async diff(_id: string, olds: Props, news: Props) {
+    async diff(_id, olds, news) {
       const s = stateOf(olds);
-      noteHeld(s);
       const differs = (key: string) => isUnknown(news[key]) || String(olds[key] ?? "") !== String(news[key] ?? "");
       const replaces = ["serverId", "account"].filter(differs);
       const inputsChanged = ["keep", "waitTimeout", "namePrefix", "maxAge"].some(differs);
@@ -256,46 +265,47 @@ function historyResource(spec: HistorySpec) {
         isUnknown(news.trigger) ||
         news.trigger !== s.lastTrigger ||
         s.pending.length > 0 ||
-        surplus(s.items, keepOf(news), maxAgeOf(news)).length > 0; // what `up` will delete: keep or maxAge
+        rotated(s.items, news).length > 0; // what `up` will delete: keep or maxAge
       return { changes, replaces, deleteBeforeReplace: false };
     },
 
-    async create(inputs: Props, settings: ProviderSettings | undefined) {
-      const id = `${noun}-history-${Number(inputs.serverId)}-${historyPrefix(inputs)}`;
-      const client = clientFor(settings, inputs.account);
-      return { id, outs: await sync(client, id, inputs, stateOf({}), randomUUID()) };
+    async create(news, call) {
+      const id = idOf(call.identity, Number(news.serverId));
+      const inputs = { ...news, ...(await stampOf(call, Number(news.serverId))) };
+      return { id, outs: await sync(call, id, inputs, stateOf({}), randomUUID()) };
     },
 
-    /** Refresh: items deleted outside Pulumi leave the list; the history itself stays. */
-    async read(id: string, props: Props, settings: ProviderSettings | undefined) {
+    /** Refresh: items deleted outside Pulumi leave the list (with proof); the history itself stays. */
+    async read(id, props, call) {
       const s = stateOf(props);
-      noteHeld(s);
-      dropVanished(s, await spec.list(clientFor(settings, props.account), Number(props.serverId)));
-      return { id, props: output(props, s, props.__generation) };
+      await dropVanished(call, props, s, await list(call, props));
+      const stamp = props.__serverCreatedAt === undefined ? await stampOf(call, Number(props.serverId)) : {};
+      return { id, props: { ...output(props, s, props.__generation), ...stamp } };
     },
 
-    async update(id: string, olds: Props, news: Props, settings: ProviderSettings | undefined) {
+    async update(id, olds, news, call) {
       const s = stateOf(olds);
-      noteHeld(s);
       // A history recorded before generations existed gets one now, for its later delete.
       const generation = typeof olds.__generation === "string" ? olds.__generation : randomUUID();
-      return { outs: await sync(clientFor(settings, news.account), id, news, s, generation) };
+      const inputs =
+        olds.__serverCreatedAt !== undefined ? { ...news, __serverCreatedAt: olds.__serverCreatedAt } : news;
+      return { outs: await sync(call, id, inputs, s, generation) };
     },
 
     /**
      * Destroy deletes every item the history holds (the engine skips this with `retainOnDelete`),
      * except one its replacement adopted: `pulumi up --replace` with unchanged inputs.
      */
-    async delete(_id: string, props: Props, settings: ProviderSettings | undefined) {
-      const s = stateOf(props);
-      noteHeld(s); // never adoptable by a create later in this run
-      const client = clientFor(settings, props.account);
-      for (const item of heldOf(s)) {
-        if (heldByReplacement(noun, item.id, item.createdAt, props.__generation)) {
-          progressLine(`${noun} ${item.id} is kept: the ${spec.title} that replaces this one adopted it.`);
+    async delete(_id, props, call) {
+      for (const item of heldOf(stateOf(props))) {
+        const object = { kind: noun, id: item.id, createdAt: item.createdAt };
+        if (call.runtime.claims.heldByReplacement(object, props.__generation)) {
+          call.runtime.write(
+            `vpsorg: ${noun} ${item.id} is kept: the ${spec.title} that replaces this one adopted it.`,
+          );
           continue;
         }
-        await spec.remove(client, item.id);
+        await remove(call, props, item.id);
       }
     },
   };

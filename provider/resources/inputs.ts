@@ -1,12 +1,10 @@
 // The resources' inputs as zod schemas, with messages a person understands, and the one function
 // that turns zod's issues into the engine's check failures (property + reason).
 import { z } from "zod";
-import { ACCOUNT_NAME, ACCOUNT_NAME_RULE, isUnknown } from "./common";
-
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
+import { ACCOUNT_NAME, ACCOUNT_NAME_RULE } from "../core/accounts";
+import { MAX_WAIT_MS, parseDuration } from "../core/durations";
+import type { CheckFailure } from "./call";
+import { isUnknown } from "./engine";
 
 export function describe(value: unknown): string {
   if (value === null) return "null";
@@ -44,20 +42,6 @@ export const accountInput = z
 export const optionalText = (property: string) =>
   z.string({ error: (issue) => `${property} must be a string, got ${describe(issue.input)}.` }).nullish();
 
-const DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/;
-
-/** The longest wait a duration input may ask for. Jobs take minutes; a day is a generous ceiling. */
-const MAX_DURATION_MS = 24 * 3_600_000;
-
-/** "30m", "1h30m", "90s" (the form of Pulumi's customTimeouts) in milliseconds; undefined if unreadable. */
-export function parseDuration(text: string): number | undefined {
-  const match = DURATION.exec(text.trim());
-  if (!match || text.trim() === "") return undefined;
-  const [, h = "0", m = "0", s = "0"] = match;
-  const ms = (Number(h) * 3600 + Number(m) * 60 + Number(s)) * 1000;
-  return ms > 0 ? ms : undefined;
-}
-
 export const durationInput = (property: string) =>
   z
     .string({ error: (issue) => `${property} must be a duration string such as "30m", got ${describe(issue.input)}.` })
@@ -65,7 +49,7 @@ export const durationInput = (property: string) =>
       error: (issue) =>
         `${property} must be a duration such as "45s", "30m" or "1h30m", got ${JSON.stringify(issue.input)}.`,
     })
-    .refine((text) => (parseDuration(text) ?? 0) <= MAX_DURATION_MS, {
+    .refine((text) => (parseDuration(text) ?? 0) <= MAX_WAIT_MS, {
       error: (issue) =>
         `${property} must be at most "24h" (VPS.org jobs take minutes; a longer wait is almost certainly a typo), ` +
         `got ${JSON.stringify(issue.input)}.`,
@@ -93,7 +77,7 @@ function checkCreateTimeout(news: Record<string, unknown>): CheckFailure[] {
 export function waitTimeoutOf(props: Record<string, unknown>, defaultMs: number): number {
   for (const value of [props.waitTimeout, props.__createTimeout]) {
     const ms = typeof value === "string" ? parseDuration(value) : undefined;
-    if (ms !== undefined) return Math.min(ms, MAX_DURATION_MS);
+    if (ms !== undefined) return Math.min(ms, MAX_WAIT_MS);
   }
   return defaultMs;
 }

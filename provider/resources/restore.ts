@@ -2,24 +2,23 @@
 // only in `pulumi up` (the engine never creates during preview), never on refresh (read sends no
 // request) and never again while its inputs stay the same (diff says "no change"). A new
 // snapshotId/backupId or new triggers replace it, which restores again; deleting it does nothing.
+import { z } from "zod";
 import type { VpsOrgClient } from "../client/client";
-import { JobFailedError } from "../client/errors";
+import { JobFailedError, NotFoundError } from "../client/errors";
+import { explain } from "../core/messages";
+import { RESTORE_DEFAULT_WAIT_MS } from "../kinds";
+import { requireSameServer, serverStamp, visibleServer } from "../operations/proof";
 import {
+  type RestoreDeps,
   type StartedRestore,
-  restoreEnded,
   type StartOptions,
   startBackupRestore,
   startSnapshotRestore,
 } from "../operations/restores";
 import { waitForRestore } from "../wait/jobs";
-import { z } from "zod";
-import { clientFor, isUnknown, type ProviderSettings, ResourceInitError } from "./common";
-import { progressLine } from "./messages";
+import { type Call, type Props, proofOf, type ResourceProvider } from "./call";
+import { isUnknown, ResourceInitError } from "./engine";
 import { accountInput, checkInputs, durationInput, idInput, waitTimeoutOf } from "./inputs";
-
-type Props = Record<string, unknown>;
-
-const DEFAULT_TIMEOUT_MS = 30 * 60_000; // the vendor says a restore takes 5 to 15 minutes
 
 interface RestoreSpec {
   /** The source inputs (ids) with their rules, and those whose change means "restore again". */
@@ -27,11 +26,18 @@ interface RestoreSpec {
   replaceKeys: readonly string[];
   /** What is overwritten, for the acknowledgement message. */
   describeLoss(news: Props): string;
-  start(client: VpsOrgClient, inputs: Props, options: StartOptions): Promise<StartedRestore>;
+  start(deps: RestoreDeps, client: VpsOrgClient, inputs: Props, options: StartOptions): Promise<StartedRestore>;
   sourceOutputs(started: StartedRestore): Props;
 }
 
-function restoreResource(spec: RestoreSpec) {
+/** What starting and awaiting a restore depends on, from a call. */
+const depsOf = (call: Call): RestoreDeps => ({
+  poller: call.runtime.poller,
+  restores: call.runtime.restores,
+  reconcileMs: call.runtime.settings.reconcileMs,
+});
+
+function restoreResource(spec: RestoreSpec): ResourceProvider {
   const inputKeys = [
     ...Object.keys(spec.sourceInputs),
     "acknowledgeDataLoss",
@@ -39,6 +45,7 @@ function restoreResource(spec: RestoreSpec) {
     "waitTimeout",
     "account",
     "__createTimeout",
+    "__serverCreatedAt",
   ];
   const schemaFor = (news: Props) =>
     z.object({
@@ -52,7 +59,7 @@ function restoreResource(spec: RestoreSpec) {
       waitTimeout: durationInput("waitTimeout"),
       account: accountInput,
     });
-  const timeoutOf = (props: Props) => waitTimeoutOf(props, DEFAULT_TIMEOUT_MS);
+  const timeoutOf = (props: Props) => waitTimeoutOf(props, RESTORE_DEFAULT_WAIT_MS);
   /** The recorded outputs without the recorded inputs, so that new inputs are not overwritten by old ones. */
   const outputsOf = (props: Props) =>
     Object.fromEntries(Object.entries(props).filter(([key]) => !inputKeys.includes(key) && key !== "__provider"));
@@ -68,11 +75,12 @@ function restoreResource(spec: RestoreSpec) {
     `status "${status}". It was not retried, and this resource stays failed. Check the server in the VPS.org ` +
     `panel (or ask VPS.org support); to restore again, change \`triggers\`; to stop trying, remove the resource.`;
 
-  async function waitAndRecord(client: VpsOrgClient, inputs: Props, id: string, outs: Props) {
+  async function waitAndRecord(call: Call, inputs: Props, id: string, outs: Props) {
     const serverId = Number(outs.serverId ?? inputs.serverId); // backup restores take it as an input
+    const { client } = call.account;
     try {
-      const server = await waitForRestore(client, serverId, { timeoutMs: timeoutOf(inputs) });
-      restoreEnded(serverId);
+      const server = await waitForRestore(call.runtime.poller, client, serverId, { timeoutMs: timeoutOf(inputs) });
+      call.runtime.restores.ended(client, serverId);
       return {
         id,
         outs: {
@@ -87,7 +95,7 @@ function restoreResource(spec: RestoreSpec) {
     } catch (error) {
       if (error instanceof JobFailedError) {
         // The server ended the restore badly (or is gone): recorded as failed, never a success later.
-        restoreEnded(serverId);
+        call.runtime.restores.ended(client, serverId);
         const status = error.status ?? "gone";
         const message =
           error.status === undefined
@@ -104,8 +112,9 @@ function restoreResource(spec: RestoreSpec) {
         });
       }
       // The restore has started: record it, so the next `up` waits for it instead of restoring again.
+      const said = explain(error, { source: call.account.source, serverId });
       throw new ResourceInitError(
-        `${(error as Error).message} The restore has started and is recorded; the next \`pulumi up\` waits for it ` +
+        `${said} The restore has started and is recorded; the next \`pulumi up\` waits for it ` +
           `again and does not restore a second time.`,
         id,
         { ...inputs, ...outs, outcome: "restoring" },
@@ -114,11 +123,13 @@ function restoreResource(spec: RestoreSpec) {
   }
 
   return {
-    async check(_olds: Props, news: Props) {
+    held: () => [], // a restore holds no object: nothing of it can be adopted
+
+    async check(_olds, news) {
       return { inputs: news, failures: checkInputs(schemaFor(news), news) };
     },
 
-    async diff(_id: string, olds: Props, news: Props) {
+    async diff(_id, olds, news) {
       const replaces = spec.replaceKeys.filter((key) => isUnknown(news[key]) || !sameValue(olds[key], news[key]));
       const unfinished = olds.finishedAt == null; // a wait that timed out: resume it, do not restore again
       const failed = olds.outcome === "failed"; // say so again on every up, until the triggers change
@@ -126,10 +137,16 @@ function restoreResource(spec: RestoreSpec) {
       return { changes, replaces, deleteBeforeReplace: false };
     },
 
-    async create(inputs: Props, settings: ProviderSettings | undefined) {
-      const client = clientFor(settings, inputs.account);
-      const started = await spec.start(client, inputs, { sourceTimeoutMs: timeoutOf(inputs), adoptRunning: true });
+    async create(news, call) {
+      const { client } = call.account;
+      const started = await spec.start(depsOf(call), client, news, {
+        sourceTimeoutMs: timeoutOf(news),
+        adoptRunning: true,
+      });
       const id = `${started.server.id}-${Date.parse(started.startedAt)}`;
+      // The server it restores, recorded: a later `up` resuming the wait must be looking at the same one.
+      const server = await visibleServer(proofOf(call), started.server.id).catch(() => undefined);
+      const inputs = { ...news, __serverCreatedAt: serverStamp(server) };
       const outs = {
         serverId: Number(started.server.id),
         serverName: started.server.name ?? null,
@@ -141,28 +158,38 @@ function restoreResource(spec: RestoreSpec) {
         finishedAt: null,
         ...spec.sourceOutputs(started),
       };
-      return await waitAndRecord(client, inputs, id, outs);
+      return await waitAndRecord(call, inputs, id, outs);
     },
 
-    /** Refresh never restores and never asks the API: a restore is an event, not an object. */
-    async read(id: string, props: Props) {
+    /**
+     * Refresh never restores and never asks the API: a restore is an event, not an object, so it is
+     * never reported gone either.
+     */
+    async read(id, props) {
       return { id, props };
     },
 
-    async update(id: string, olds: Props, news: Props, settings: ProviderSettings | undefined) {
+    async update(id, olds, news, call) {
+      const kept = olds.__serverCreatedAt !== undefined ? { __serverCreatedAt: olds.__serverCreatedAt } : {};
       if (olds.outcome === "failed") {
         // No request: a failed restore is retried only by a new trigger (which replaces this resource).
         const message = String(olds.failure ?? failureOf(olds.serverId, olds.serverName, olds.serverStatus));
-        throw new ResourceInitError(message, id, { ...news, ...outputsOf(olds) });
+        throw new ResourceInitError(message, id, { ...news, ...outputsOf(olds), ...kept });
       }
-      if (olds.finishedAt != null) return { outs: { ...news, ...outputsOf(olds) } }; // only waitTimeout changed
-      const client = clientFor(settings, news.account);
-      const serverId = olds.serverId ?? news.serverId;
-      const server = await client.servers.get(Number(serverId));
+      if (olds.finishedAt != null) return { outs: { ...news, ...outputsOf(olds), ...kept } }; // only waitTimeout changed
+      const { client, source } = call.account;
+      const serverId = Number(olds.serverId ?? news.serverId);
+      const seen = await client.servers.get(serverId).catch((error) => {
+        if (error instanceof NotFoundError) return undefined; // the API's own 404: judged below
+        throw error;
+      });
+      // A server another token or URL shows (or does not show) says nothing of this restore: no verdict.
+      const recorded = olds.__serverCreatedAt as string | null | undefined;
+      const server = requireSameServer(source, `the restore of server ${serverId}`, serverId, seen, recorded);
       if (server.status !== "restoring") {
         // It ended while no `up` was watching: VPS.org does not say how, so it is not called a success.
-        progressLine(
-          `the restore of server ${serverId} ended while no \`pulumi up\` was watching; the server is ` +
+        call.runtime.write(
+          `vpsorg: the restore of server ${serverId} ended while no \`pulumi up\` was watching; the server is ` +
             `"${server.status}". VPS.org does not record whether the restore succeeded: check the server.`,
         );
         return {
@@ -173,10 +200,11 @@ function restoreResource(spec: RestoreSpec) {
             serverStatus: server.status,
             outcome: "unobserved",
             finishedAt: new Date().toISOString(),
+            ...kept,
           },
         };
       }
-      const { outs } = await waitAndRecord(client, news, id, outputsOf(olds));
+      const { outs } = await waitAndRecord(call, { ...news, ...kept }, id, outputsOf(olds));
       return { outs };
     },
 
@@ -189,7 +217,7 @@ export const snapshotRestoreResource = restoreResource({
   sourceInputs: { snapshotId: idInput("snapshotId", "801", { acceptText: true }) },
   replaceKeys: ["snapshotId", "triggers"],
   describeLoss: (news) => `Restoring snapshot ${isUnknown(news.snapshotId) ? "(id known after up)" : news.snapshotId}`,
-  start: (client, inputs, options) => startSnapshotRestore(client, Number(inputs.snapshotId), options),
+  start: (deps, client, inputs, options) => startSnapshotRestore(deps, client, Number(inputs.snapshotId), options),
   sourceOutputs: (started) => ({
     snapshotId: Number(started.snapshot?.id),
     snapshotName: started.snapshot?.name ?? null,
@@ -207,8 +235,8 @@ export const backupRestoreResource = restoreResource({
     `Restoring server ${isUnknown(news.serverId) ? "(known after up)" : news.serverId} from backup ${
       isUnknown(news.backupId) ? "(id known after up)" : news.backupId
     }`,
-  start: (client, inputs, options) =>
-    startBackupRestore(client, Number(inputs.serverId), Number(inputs.backupId), options),
+  start: (deps, client, inputs, options) =>
+    startBackupRestore(deps, client, Number(inputs.serverId), Number(inputs.backupId), options),
   sourceOutputs: (started) => ({
     backupId: Number(started.backup?.id),
     backupType: started.backup?.backup_type ?? null,

@@ -1,13 +1,11 @@
 // The Snapshot resource's specifics: the name (given, or made from the resource name), the
 // limit of 5 per server, and how a snapshot looks in the state.
-import type { VpsOrgClient } from "../client/client";
-import type { Id, Snapshot } from "../client/types";
 import { z } from "zod";
-import { sameText, unlessGone } from "./common";
-import { snapshotFields } from "./fields";
-import { resourceIdentity, stableToken, withoutMarker } from "./identity";
+import type { Snapshot } from "../client/types";
+import { type Identity, identityText, stableToken, withoutMarker } from "../core/markers";
+import { SNAPSHOTS } from "../kinds";
+import { sameText } from "./engine";
 import { accountInput, durationInput, idInput, optionalText } from "./inputs";
-import { listOnServer } from "../wait/reads";
 import { jobResource, type Props } from "./job-resource";
 
 export const SNAPSHOT_NAME_RULE = /^[A-Za-z0-9_-]+$/;
@@ -34,21 +32,20 @@ export function nameSafe(text: string, max: number): string {
  * process (a create retried after a killed run posts the same name), different in every stack and
  * for every resource, and new when a changed serverId or description replaces the snapshot.
  */
-export function autoName(inputs: Props): string {
-  const base = nameSafe(String(inputs.__resourceName ?? "snapshot"), 60) || "snapshot";
+export function autoName(identity: Identity, inputs: Props): string {
+  const base = nameSafe(String(identity.resourceName ?? "snapshot"), 60) || "snapshot";
   const suffix = stableToken(
-    [resourceIdentity(inputs), inputs.serverId ?? null, inputs.description ?? null],
+    [identityText(identity), inputs.serverId ?? null, inputs.description ?? null],
     SUFFIX_LENGTH,
   );
   return `${base}-${suffix}`;
 }
 
-function looksAutoNamed(name: unknown, resourceName: unknown): boolean {
+/** Whether `name` is one autoName made for this resource name, in any run (or 0.1's random suffix). */
+export function looksAutoNamed(name: unknown, resourceName: unknown): boolean {
   if (typeof name !== "string" || typeof resourceName !== "string") return false;
-  return (
-    name.length > SUFFIX_LENGTH + 1 &&
-    name.slice(0, -(SUFFIX_LENGTH + 1)) === autoName({ __resourceName: resourceName }).slice(0, -(SUFFIX_LENGTH + 1))
-  );
+  const base = autoName({ resourceName }, {}).slice(0, -(SUFFIX_LENGTH + 1));
+  return name.length > SUFFIX_LENGTH + 1 && name.slice(0, -(SUFFIX_LENGTH + 1)) === base;
 }
 
 export const snapshotNameInput = z
@@ -65,20 +62,8 @@ export const snapshotNameInput = z
   })
   .nullish();
 
-/** What a Snapshot resource and a SnapshotHistory share: the server's limit, the wait, list and delete. */
-export const snapshotKind = {
-  kind: "snapshot" as const,
-  limit: 5,
-  limitNoun: "snapshots",
-  defaultTimeoutMs: 30 * 60_000,
-  // Coalesced: a refresh of many resources, or many creates looking first, share one list.
-  list: (client: VpsOrgClient, serverId: number) => listOnServer(client, "snapshot", serverId),
-  remove: (client: VpsOrgClient, id: Id) => unlessGone(client.snapshots.delete(id)),
-  countsTowardLimit: (_item: Snapshot) => true,
-};
-
 export const snapshotResource = jobResource<Snapshot>({
-  ...snapshotKind,
+  kind: SNAPSHOTS,
   inputs: z.object({
     serverId: idInput("serverId", "12345"),
     name: snapshotNameInput,
@@ -90,12 +75,12 @@ export const snapshotResource = jobResource<Snapshot>({
   replaceKeys: ["serverId", "name", "description", "adoptId", "account"],
   identityKeys: ["serverId", "name", "description"],
 
-  checkMore(olds: Props, news: Props) {
+  checkMore(olds: Props, news: Props, identity: Identity) {
     const inputs = { ...news };
     if ((news.name === undefined || news.name === null) && news.adoptId == null) {
       // Keep the name made last time (Pulumi's autonaming; a name made by 0.1 had a random suffix);
       // the engine checks again with no olds when the resource is replaced.
-      inputs.name = looksAutoNamed(olds.name, news.__resourceName) ? olds.name : autoName(news);
+      inputs.name = looksAutoNamed(olds.name, identity.resourceName) ? olds.name : autoName(identity, news);
     }
     return inputs;
   },
@@ -111,5 +96,4 @@ export const snapshotResource = jobResource<Snapshot>({
     }
     return undefined;
   },
-  outputs: snapshotFields,
 });

@@ -1,17 +1,14 @@
 // Waiting for a backup or snapshot job to finish, and for a server to come back from a restore.
-// All of it goes through the poller (poller.ts), so every wait of an account shares its lists.
-
+// All of it goes through a poller (poller.ts), so every wait of an account shares its lists.
 import type { VpsOrgClient } from "../client/client";
 import { JobFailedError, WaitTimeoutError } from "../client/errors";
 import type { Backup, Id, Server, Snapshot } from "../client/types";
-import type { ListItem } from "./lists";
-import { type Poller, sharedPoller, type Verdict } from "./poller";
+import { formatDuration } from "../core/durations";
+import { FAILED_JOB_STATUSES, type Job, type JobName, type ListItem, RESTORED_STATUSES } from "../kinds";
+import type { Poller, Verdict } from "./poller";
 import type { WaitProgress } from "./progress";
 
 export type { WaitProgress } from "./progress";
-
-/** Statuses that end a job badly. `failed` is this project's reading; the others are tolerated. */
-export const FAILED_JOB_STATUSES = new Set(["failed", "error", "errored", "cancelled", "canceled"]);
 
 /**
  * A waited-for object is declared gone only after this many lists in a row without it: a page that
@@ -25,32 +22,41 @@ export interface WaitOptions {
   label?: string;
   /** Receives progress (about every 30 s of a long wait, and once at its end) instead of stderr. */
   onProgress?: (progress: WaitProgress) => void;
-  /** The poller to wait in (default: the process's shared one). */
-  poller?: Poller;
 }
 
-export type JobKind = "snapshot" | "backup";
-
-export function waitForSnapshot(client: VpsOrgClient, serverId: Id, id: Id, options: WaitOptions): Promise<Snapshot> {
-  return waitForJob(client, "snapshot", serverId, id, options) as Promise<Snapshot>;
+export function waitForSnapshot(
+  poller: Poller,
+  client: VpsOrgClient,
+  serverId: Id,
+  id: Id,
+  options: WaitOptions,
+): Promise<Snapshot> {
+  return waitForJob(poller, client, "snapshot", serverId, id, options) as Promise<Snapshot>;
 }
 
-export function waitForBackup(client: VpsOrgClient, serverId: Id, id: Id, options: WaitOptions): Promise<Backup> {
-  return waitForJob(client, "backup", serverId, id, options) as Promise<Backup>;
+export function waitForBackup(
+  poller: Poller,
+  client: VpsOrgClient,
+  serverId: Id,
+  id: Id,
+  options: WaitOptions,
+): Promise<Backup> {
+  return waitForJob(poller, client, "backup", serverId, id, options) as Promise<Backup>;
 }
 
 /** Resolves with the object once `completed`; rejects with JobFailedError or WaitTimeoutError. */
 export function waitForJob(
+  poller: Poller,
   client: VpsOrgClient,
-  kind: JobKind,
+  kind: JobName,
   serverId: Id,
   id: Id,
-  { timeoutMs, label, onProgress, poller = sharedPoller() }: WaitOptions,
-): Promise<Snapshot | Backup> {
+  { timeoutMs, label, onProgress }: WaitOptions,
+): Promise<Job> {
   let misses = 0;
   let lastStatus = "not read yet";
-  const judge = (items: ListItem[]): Verdict<Snapshot | Backup> => {
-    const item = (items as Array<Snapshot | Backup>).find((candidate) => String(candidate.id) === String(id));
+  const judge = (items: ListItem[]): Verdict<Job> => {
+    const item = (items as Job[]).find((candidate) => String(candidate.id) === String(id));
     if (!item) {
       misses++;
       if (misses < MISSES_BEFORE_GONE) return undefined;
@@ -81,15 +87,12 @@ export function waitForJob(
   });
 }
 
-/**
- * Waits for a server to leave `restoring`. `active` and `stopped` end the wait (the vendor
- * stops the server before a restore and does not say whether it starts it again); any other
- * status is a failed restore.
- */
+/** Waits for a server to leave `restoring`; a status other than RESTORED_STATUSES is a failed restore. */
 export function waitForRestore(
+  poller: Poller,
   client: VpsOrgClient,
   serverId: Id,
-  { timeoutMs, label, onProgress, poller = sharedPoller() }: WaitOptions,
+  { timeoutMs, label, onProgress }: WaitOptions,
 ): Promise<Server> {
   let lastStatus = "restoring";
   let misses = 0;
@@ -103,7 +106,7 @@ export function waitForRestore(
     misses = 0;
     lastStatus = server.status;
     if (server.status === "restoring") return undefined;
-    if (server.status === "active" || server.status === "stopped") return { done: server };
+    if (RESTORED_STATUSES.has(server.status)) return { done: server };
     return {
       fail: new JobFailedError(
         `the restore of server ${serverId} ended with the server "${server.status}".`,
@@ -119,10 +122,4 @@ export function waitForRestore(
     onTimeout: () =>
       new WaitTimeoutError(`server ${serverId} was still "${lastStatus}" after ${formatDuration(timeoutMs)}.`),
   });
-}
-
-export function formatDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return `${Math.round(ms / 100) / 10}s`;
 }

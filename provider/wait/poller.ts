@@ -1,22 +1,38 @@
 // One poll per account serves every wait in the process. A wait joins its account's hub with the
 // list it needs (a server's snapshots or backups, or the servers); each tick of the hub reads, per
 // kind, whichever costs fewer requests (the account-wide pages or one list per server with
-// waiters, see lists.ts) and shows every waiter its own server's items.
-//
-// Schedule. A lone wait is checked at first-check, then every max interval (19, 29, 39 s ... by
-// default: StateChangeConf's moments from 19 s on, minus its early checks at 10 and 13 s). With n waiters and a
-// tick costing c requests, the hub ticks every max * sqrt(c / n) (the interval that balances
-// requests against lag), never more often than one request per min interval on average, never
-// less often than the max interval unless the pages alone cost more than that. Every interval is
-// jittered (see #firstDelay and #next for how a lone wait keeps its phase). A waiter costs a deadline timer and a few objects; the hub has one timer.
+// waiters, see reads/lists.ts) and shows every waiter its own server's items. When ticks come is
+// schedule.ts's; a waiter costs a deadline timer and a few objects, the hub one timer.
 import type { VpsOrgClient } from "../client/client";
 import { isRetryable } from "../client/errors";
-import { type ListItem, type ListKind, type ListPlan, type ListResult, planLists, readLists } from "./lists";
-import { progressLine, type WaitProgress, type WaitState } from "./progress";
-import { type FullPollSettings, normalizePollSettings, type PollSettings, pollSettingsFromEnv } from "./settings";
+import type { ListItem, ListKind } from "../kinds";
+import { type ListCosts, type ListPlan, type ListResult, planLists, readLists } from "../reads/lists";
+import { boundedProgressMs, normalizePoll, type PollSettings } from "../settings";
+import { formatWaitLine, type WaitProgress, type WaitState } from "./progress";
+import { checkByOf, firstCheckDelay, jittered, nextTickAt, pollInterval } from "./schedule";
 import { type SafeTimer, safeTimeout } from "./timers";
 
-export { type PollRead, type PollSettings, pollSettingsFromEnv } from "./settings";
+/** One list read of a tick: which kind, read how, at how many requests (benchmarks, tests). */
+export interface PollRead {
+  kind: string;
+  scope: "account" | "servers";
+  requests: number;
+  /** Servers with waiters. */
+  servers: number;
+}
+
+export interface PollerOptions {
+  /** The schedule's settings (VPSORG_POLL_*); what is left out takes its default. */
+  poll?: Partial<PollSettings>;
+  /** A wait running longer than this writes a progress line this often; 0 = never (default 30 s). */
+  progressIntervalMs?: number;
+  /** What the lists cost, learnt and shared with the coalesced reads (default: a book of its own). */
+  costs?: ListCosts;
+  /** Where progress lines go (default: stderr, which Pulumi shows for a provider). */
+  write?: (line: string) => void;
+  /** Told of every list read of a tick. */
+  onRead?: (read: PollRead) => void;
+}
 
 /** What a waiter says of one look at its list: done with a value, failed, or keep waiting. */
 export type Verdict<R> = { done: R } | { fail: Error } | undefined;
@@ -68,17 +84,26 @@ interface Watched {
   onProgress?: (progress: WaitProgress) => void;
 }
 
+/** The waits of one provider process (runtime.ts), or of one script's calls. */
 export class Poller {
-  readonly settings: FullPollSettings;
+  readonly settings: PollSettings;
+  readonly progressIntervalMs: number;
   /** Ticks run, over every account. */
   ticks = 0;
+  readonly #costs: ListCosts;
+  readonly #write: (line: string) => void;
+  readonly #onRead: (read: PollRead) => void;
   readonly #hubs = new Map<string, Hub>();
   readonly #watched = new Set<Watched>();
   #progressTimer: SafeTimer | undefined;
   #seq = 0;
 
-  constructor(settings: PollSettings = pollSettingsFromEnv()) {
-    this.settings = normalizePollSettings(settings);
+  constructor(costs: ListCosts, options: Omit<PollerOptions, "costs"> = {}) {
+    this.settings = normalizePoll(options.poll);
+    this.progressIntervalMs = boundedProgressMs(options.progressIntervalMs);
+    this.#costs = costs;
+    this.#write = options.write ?? ((line) => void process.stderr.write(`${line}\n`));
+    this.#onRead = options.onRead ?? (() => {});
   }
 
   /**
@@ -97,8 +122,8 @@ export class Poller {
     if (!feed) {
       // Any client of the account reads the same lists: the first waiter's serves the hub.
       feed = {
-        plan: (groups) => planLists(client, kind, groups),
-        read: (groups, plan) => readLists(client, kind, groups, plan),
+        plan: (groups) => planLists(this.#costs, client, kind, groups),
+        read: (groups, plan) => readLists(this.#costs, client, kind, groups, plan),
         waiters: new Map(),
       };
       hub.feeds.set(kind, feed);
@@ -136,7 +161,7 @@ export class Poller {
       const waiter: Waiter = {
         group,
         seq: ++this.#seq,
-        checkBy: Date.now() + Math.floor(options.timeoutMs * 0.9),
+        checkBy: checkByOf(now, options.timeoutMs),
         judge,
         settle: (outcome) => {
           if (settled) return;
@@ -180,12 +205,13 @@ export class Poller {
     if (hub.ticking) return; // the tick schedules the next one when it ends (#next counts checkBy)
     const now = Date.now();
     if (!hub.timer) {
-      this.#schedule(hub, Math.min(now + this.#firstDelay(), checkBy));
+      this.#schedule(hub, Math.min(now + firstCheckDelay(this.settings, Math.random()), checkBy));
       return;
     }
     let due = checkBy;
     if (hub.lastTickAt !== undefined) {
-      due = Math.min(due, Math.max(now, hub.lastTickAt + this.#jittered(this.#interval(hub))));
+      const interval = jittered(this.#interval(hub), this.settings.jitter, Math.random());
+      due = Math.min(due, Math.max(now, hub.lastTickAt + interval));
     }
     if (due < hub.nextAt) this.#schedule(hub, due);
   }
@@ -203,34 +229,15 @@ export class Poller {
     return pollInterval(this.settings, hub.size, cost);
   }
 
-  /**
-   * The first check of an idle hub. Jitter only brings it forward, by at most jitter x the room to
-   * the max-interval grid below (0.1 x 1 s by default): a lone wait keeps StateChangeConf's phase
-   * (19, 29, 39 s ...) and never falls behind it.
-   */
-  #firstDelay(): number {
-    const { firstCheckMs: first, maxIntervalMs: max, jitter } = this.settings;
-    const room = Math.min(first, max - (first % max));
-    return Math.max(0, Math.round(first - Math.random() * jitter * room));
-  }
-
-  /**
-   * The next tick. At the max interval (a lone wait) ticks stay on their grid, without jitter or
-   * drift from request latency, so a lone wait is checked exactly every max interval; faster ticks
-   * are jittered around their interval.
-   */
+  /** The next tick of `hub`, after one planned for `plannedAt` that started at `startedAt`. */
   #next(hub: Hub, plannedAt: number, startedAt: number): number {
-    const interval = this.#interval(hub);
-    let at = interval >= this.settings.maxIntervalMs ? plannedAt + interval : startedAt + this.#jittered(interval);
-    // A waiter that joined while this tick's lists were in flight was not in them.
+    // A waiter that joined while this tick's lists were in flight was not in them: its checkBy counts.
+    const checkBys: number[] = [];
     for (const feed of hub.feeds.values()) {
-      for (const waiters of feed.waiters.values()) for (const waiter of waiters) at = Math.min(at, waiter.checkBy);
+      for (const waiters of feed.waiters.values()) for (const waiter of waiters) checkBys.push(waiter.checkBy);
     }
-    return Math.max(Date.now(), at);
-  }
-
-  #jittered(ms: number): number {
-    return Math.max(0, Math.round(ms * (1 + this.settings.jitter * (2 * Math.random() - 1))));
+    const tick = { interval: this.#interval(hub), plannedAt, startedAt, now: Date.now(), random: Math.random() };
+    return nextTickAt(this.settings, tick, checkBys);
   }
 
   async #tick(hub: Hub) {
@@ -251,7 +258,7 @@ export class Poller {
             scope: "account",
             requests: 0,
           }));
-          this.settings.onRead({ kind, scope: result.scope, requests: result.requests, servers: groups.length });
+          this.#onRead({ kind, scope: result.scope, requests: result.requests, servers: groups.length });
           for (const [group, items] of result.byServer) {
             for (const waiter of [...(feed.waiters.get(group) ?? [])]) {
               if (waiter.seq > seq) continue;
@@ -293,7 +300,7 @@ export class Poller {
 
   /** One timer for every wait's progress lines, running only while something waits. */
   #armProgress() {
-    const every = this.settings.progressIntervalMs;
+    const every = this.progressIntervalMs;
     if (every <= 0 || this.#progressTimer || this.#watched.size === 0) return;
     this.#progressTimer = safeTimeout(
       () => {
@@ -315,27 +322,8 @@ export class Poller {
   #emit(watched: Watched, state: WaitState, error?: Error) {
     const status = watched.status();
     const elapsedMs = Date.now() - watched.startedAt;
-    const line = progressLine(watched.label, status, elapsedMs, state, error);
+    const line = formatWaitLine(watched.label, status, elapsedMs, state, error);
     if (watched.onProgress) watched.onProgress({ label: watched.label, status, elapsedMs, state, line });
-    else this.settings.progressWriter(line);
+    else this.#write(line);
   }
-}
-
-/**
- * The interval between two ticks of one account with `waiters` waiting and a tick costing `cost`
- * requests: max * sqrt(cost / waiters) balances requests against lag (one waiter: the max interval;
- * 50 waiters on one page: max / 7), never below one request per min interval on average, never
- * above the max interval unless the pages alone cost more than that.
- */
-export function pollInterval(settings: FullPollSettings, waiters: number, cost: number): number {
-  const { minIntervalMs: min, maxIntervalMs: max } = settings;
-  const c = Math.max(1, cost);
-  return Math.max(c * min, Math.min(max, max * Math.sqrt(c / Math.max(1, waiters))));
-}
-
-let shared: Poller | undefined;
-/** The process's poller. */
-export function sharedPoller(): Poller {
-  shared ??= new Poller();
-  return shared;
 }

@@ -83,7 +83,7 @@ test("a tiny run of scenario (b) writes the report, the chart and the data, and 
     const markdown = readFileSync(join(out, "custom.md"), "utf8");
     expect(markdown).toContain("## (b) 3 waits on 1 servers");
     for (const label of Object.values(POLICY_LABELS)) expect(markdown).toContain(`| ${label}`);
-    expect(markdown).toContain("## Targets (issue 10)");
+    expect(markdown).toContain("## Targets");
     expect(markdown).toContain("![list requests and p95 lag per scenario and policy](custom.svg)");
 
     const svg = readFileSync(join(out, "custom.svg"), "utf8");

@@ -34,9 +34,9 @@ describe("backups", () => {
       description: "Pre-deployment backup",
     });
     expect(created.message).toMatch(/Backup is being created/);
-    expect(await client().backups.get(12345, 502)).toMatchObject({ id: 502 });
+    expect(await client().backups.get(502, { serverId: 12345 })).toMatchObject({ id: 502 });
     await client().backups.delete(502);
-    expect(await client().backups.get(12345, 502)).toBeUndefined();
+    expect(await client().backups.get(502, { serverId: 12345 })).toBeUndefined();
   });
 
   test("delete of a missing backup is a NotFoundError with method, path and the server's message", async () => {
@@ -85,7 +85,7 @@ describe("snapshots", () => {
       server: { id: 12345, status: "restoring" },
     });
     await client().snapshots.delete(798);
-    expect(await client().snapshots.get(798, 12345)).toBeUndefined();
+    expect(await client().snapshots.get(798, { serverId: 12345 })).toBeUndefined();
   });
 
   test("a name outside the rule is a BadRequestError naming the field", async () => {

@@ -1,34 +1,52 @@
-// The client-side rate limit, against the emulator's 429s: shared by every client of an account,
-// idle until a 429, then pacing and honouring Retry-After for the whole account; POSTs too.
+// The client-side rate limit, against the emulator's 429s: one limiter per client, and one client
+// per account in a provider process (the runtime's), idle until a 429, then pacing and honouring
+// Retry-After for the whole account; POSTs too.
+import { z } from "zod";
 import { VpsOrgClient } from "../../provider/client";
 import { HttpClient } from "../../provider/client/http";
-import { normalizeRateLimit, rateLimitFromEnv } from "../../provider/client/limiter";
 import { pageSchema } from "../../provider/client/schemas";
-import { z } from "zod";
+import { createRuntime } from "../../provider/runtime";
+import { normalizeRateLimit, settingsFromEnv } from "../../provider/settings";
 import { TOKEN_A, TOKEN_B, useEmulator } from "../helpers/emulator";
+import { SERVER } from "../helpers/seed";
 
 const ctx = useEmulator();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const options = (extra = {}) => ({ token: TOKEN_A, baseUrl: ctx.url, retryBaseDelayMs: 5, notify: () => {}, ...extra });
 const client = (extra = {}) => new VpsOrgClient(options(extra));
-const limiterOf = (extra = {}) => new HttpClient(options(extra)).rateLimiter;
+/** A provider process's runtime whose limiters pace at no less than `minRps`. */
+const runtimeWith = (minRps: number) => {
+  const settings = settingsFromEnv({});
+  return createRuntime({ settings: { ...settings, rateLimit: normalizeRateLimit({ minRps }) }, write: () => {} });
+};
 
 test("before any 429 nothing is paced", async () => {
-  await Promise.all(Array.from({ length: 30 }, () => client().servers.list()));
-  expect(limiterOf().stats()).toMatchObject({ limited: false, queued: 0, inFlight: 0, rateLimited: 0 });
+  const one = client();
+  await Promise.all(Array.from({ length: 30 }, () => one.servers.list()));
+  expect(one.rateLimitStats()).toMatchObject({ limited: false, queued: 0, inFlight: 0, rateLimited: 0 });
   expect(await ctx.control.count("GET /api/v1/servers/")).toBe(30);
 });
 
+test("a provider process keeps one client, so one limiter, per account", () => {
+  const runtime = runtimeWith(5);
+  const a = runtime.clientFor({ token: TOKEN_A, baseUrl: ctx.url });
+  expect(runtime.clientFor({ token: TOKEN_A, baseUrl: ctx.url })).toBe(a);
+  expect(runtime.clientFor({ token: TOKEN_B, baseUrl: ctx.url })).not.toBe(a);
+  expect(runtime.clientFor({ token: TOKEN_A, baseUrl: `${ctx.url}/` })).not.toBe(a); // another URL, another account
+});
+
 test("after a 429 the account's requests are paced: fewer reach the API in a time window", async () => {
+  const runtime = runtimeWith(5);
+  const account = () => runtime.clientFor({ token: TOKEN_A, baseUrl: ctx.url });
   await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 0, times: 1 }]);
-  await client({ rateLimit: { minRps: 5 } }).servers.list(); // 429, then retried
-  const stats = limiterOf({ rateLimit: { minRps: 5 } }).stats();
+  await account().servers.list(); // 429, then retried
+  const stats = account().rateLimitStats();
   expect(stats.limited).toBe(true);
   expect(stats.rps).toBeGreaterThanOrEqual(5);
   await ctx.control.clearRequests();
-  // 20 requests at once, from new client objects of the same account: all limited together.
+  // 20 requests at once, from 20 calls asking the runtime for the account's client: all limited together.
   const rps = stats.rps ?? 0;
-  const all = Promise.all(Array.from({ length: 20 }, () => client({ rateLimit: { minRps: 5 } }).backups.list()));
+  const all = Promise.all(Array.from({ length: 20 }, () => account().backups.list()));
   await sleep(500);
   const inWindow = await ctx.control.count("GET /api/v1/backups/");
   expect(inWindow).toBeLessThanOrEqual(Math.ceil(rps * 0.5) + 2);
@@ -39,29 +57,27 @@ test("after a 429 the account's requests are paced: fewer reach the API in a tim
 
 test("behind a busy limiter, a list that serves many goes before the queued requests", async () => {
   await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 0, times: 1 }]);
-  const paced = { rateLimit: { minRps: 5 } };
-  await client(paced).servers.list(); // limited from here on: one request per 200 ms
+  const http = new HttpClient(options({ rateLimit: { minRps: 5 } }));
+  const servers = pageSchema(z.looseObject({ id: z.number() }));
+  await http.list("/servers/", servers); // limited from here on: one request per 200 ms
   const finished: string[] = [];
   const normal = Array.from({ length: 6 }, (_, i) =>
-    client(paced)
-      .backups.list()
-      .then(() => finished.push(`normal-${i}`)),
+    http.list("/backups/", servers).then(() => finished.push(`normal-${i}`)),
   );
-  const high = new HttpClient(options(paced))
-    .list("/snapshots/", pageSchema(z.looseObject({ id: z.number() })), {}, { priority: "high" })
-    .then(() => finished.push("high"));
+  const high = http.list("/snapshots/", servers, {}, { priority: "high" }).then(() => finished.push("high"));
   await Promise.all([...normal, high]);
   // The high one was asked for last; at most the request already let through goes before it.
   expect(finished.indexOf("high")).toBeLessThanOrEqual(1);
 });
 
-test("Retry-After pauses every request of the account, from any client object, and no other account", async () => {
+test("Retry-After pauses every request of the account, and no other account", async () => {
+  const runtime = runtimeWith(0.2);
+  const account = (token: string) => runtime.clientFor({ token, baseUrl: ctx.url });
   await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 1, times: 1 }]);
-  const first = client().servers.list();
+  const first = account(TOKEN_A).servers.list();
   await sleep(150); // the 429 is in: the account is paused for 1 s
-  const other = client().backups.list({ serverId: 12345 });
-  const otherAccount = new VpsOrgClient(options({ token: TOKEN_B })).backups.list();
-  await otherAccount; // not paused
+  const other = account(TOKEN_A).backups.list({ serverId: SERVER });
+  await account(TOKEN_B).backups.list(); // another account: not paused
   await sleep(300);
   expect(await ctx.control.count("GET /api/v1/backups/")).toBe(1); // only account B's so far
   await Promise.all([first, other]);
@@ -75,7 +91,7 @@ test("a create behind a burst of 429s is retried beyond maxRetries and makes one
     maxRetries: 1,
     rateLimit: { minRps: 50 },
     notify: (l: string) => lines.push(l),
-  }).snapshots.create({ serverId: 12345, name: "patient" });
+  }).snapshots.create({ serverId: SERVER, name: "patient" });
   expect(made.name).toBe("patient");
   expect(await ctx.control.count("POST /api/v1/snapshots/")).toBe(9);
   expect((await ctx.control.state()).snapshots.filter((s) => s.name === "patient")).toHaveLength(1);
@@ -102,23 +118,4 @@ test("retry notices go to stderr by default, one per retry after the first, toke
   expect(written).toHaveLength(2); // retries 2 and 3; the first retry is routine
   expect(written.join("")).not.toContain(TOKEN_A);
   expect(written[0]).toMatch(/^vpsorg: retry 2 of GET \/servers\/\?page_size=100 in \d+ ms: .*503/);
-});
-
-test("settings come from the environment, bounded", () => {
-  expect(rateLimitFromEnv({ VPSORG_RATE_LIMIT: "off" })).toEqual({ enabled: false });
-  const wild = normalizeRateLimit(
-    rateLimitFromEnv({
-      VPSORG_RATE_LIMIT_CONCURRENCY: "100000",
-      VPSORG_RATE_LIMIT_MIN_RPS: "-1",
-      VPSORG_RATE_LIMIT_RECOVERY_MS: "x",
-      VPSORG_RATE_LIMIT_RELEASE_MS: "1e15",
-    }),
-  );
-  expect(wild).toEqual({
-    enabled: true,
-    maxConcurrent: 256,
-    minRps: 0.01,
-    recoveryMs: 60_000,
-    releaseAfterMs: 24 * 3_600_000,
-  });
 });

@@ -5,14 +5,13 @@ import { TOKEN_A, TOKEN_B, useEmulator } from "../helpers/emulator";
 
 const ctx = useEmulator();
 const api = (token = TOKEN_A) => new VpsOrgClient({ token, baseUrl: ctx.url, maxRetries: 0 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test("a job completes after its duration, with size_mb set", async () => {
   await ctx.control.settings({ snapshotDurationMs: 150 });
   const created = await api().snapshots.create({ serverId: 12345, name: "timed" });
-  expect((await api().snapshots.get(created.id, 12345))?.status).toBe("in_progress");
-  await sleep(200);
-  const done = await api().snapshots.get(created.id, 12345);
+  expect((await api().snapshots.get(created.id, { serverId: 12345 }))?.status).toBe("in_progress");
+  await ctx.control.advanceClock(200); // the emulator's clock: no real time passes
+  const done = await api().snapshots.get(created.id, { serverId: 12345 });
   expect(done).toMatchObject({ status: "completed" });
   expect(done?.size_mb).toBeGreaterThan(0);
 });
@@ -21,19 +20,19 @@ test("in manual mode a job waits for the control API, which can complete or fail
   await ctx.control.settings({ manual: true, backupDurationMs: 0 });
   const a = await api().backups.create({ serverId: 12345 });
   const b = await api().backups.create({ serverId: 12345 });
-  await sleep(50);
-  expect((await api().backups.get(12345, a.id))?.status).toBe("in_progress");
+  await ctx.control.advanceClock(50); // manual: time passing does not end it
+  expect((await api().backups.get(a.id, { serverId: 12345 }))?.status).toBe("in_progress");
   await ctx.control.completeJob("backups", a.id);
   await ctx.control.failJob("backups", b.id);
-  expect((await api().backups.get(12345, a.id))?.status).toBe("completed");
-  expect((await api().backups.get(12345, b.id))?.status).toBe("failed");
+  expect((await api().backups.get(a.id, { serverId: 12345 }))?.status).toBe("completed");
+  expect((await api().backups.get(b.id, { serverId: 12345 }))?.status).toBe("failed");
 });
 
 test("a restore makes the server restoring, then active after the restore duration", async () => {
   await ctx.control.settings({ restoreDurationMs: 150 });
   await api().snapshots.restore(801);
   expect((await api().servers.get(12345)).status).toBe("restoring");
-  await sleep(200);
+  await ctx.control.advanceClock(200);
   expect((await api().servers.get(12345)).status).toBe("active");
 });
 

@@ -1,7 +1,5 @@
 // Starts a real emulator (on a free port) for a test file, and talks to its control API.
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
-import { resetRateLimiters } from "../../provider/client/limiter";
-import { resetListCosts } from "../../provider/wait/lists";
 
 /** Tokens long and odd enough that finding one in an error or a log line is proof of a leak. */
 export const TOKEN_A = "vps_test_A7f3kQ9zLm2Xw8Rt";
@@ -80,9 +78,9 @@ export function controlFor(controlUrl: string): Control {
 }
 
 /**
- * One emulator per test file, reset before each test, together with what the in-process client
- * remembers about it (each account's rate limiter, the learnt cost of its lists), so no test
- * starts paced or guided by an earlier one.
+ * One emulator per test file, reset before each test. What a client or a runtime learns (a rate
+ * limit, the cost of lists) lives in the objects a test makes, so no test starts paced or guided by
+ * an earlier one.
  */
 export function useEmulator(options: EmulatorOptions = {}) {
   const ctx = {} as { emulator: Emulator; control: Control; url: string };
@@ -93,8 +91,6 @@ export function useEmulator(options: EmulatorOptions = {}) {
   });
   beforeEach(async () => {
     await ctx.control.reset();
-    resetListCosts();
-    resetRateLimiters();
   });
   afterAll(async () => {
     await ctx.emulator?.close();

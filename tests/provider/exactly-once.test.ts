@@ -265,7 +265,7 @@ describe("errors a person can act on, without a stack", () => {
     const [reg] = await registeredInputs(() => new Snapshot("s", { serverId: 12345 }));
     const error = await new MiniEngine(host).up(reg).catch((e) => e);
     expect(error.message).toMatch(
-      /VPS.org rejected the API token from the VPS_API_TOKEN environment variable \(401.*Set a valid token: run `pulumi config set --secret vpsorg:apiToken <token>`/,
+      /VPS.org rejected the API token of the default account \(from the VPS_API_TOKEN environment variable\) at http:\/\/127\.0\.0\.1:\d+\/api\/v1 \(401: Invalid token\)\. Set a valid token: run `pulumi config set --secret vpsorg:apiToken <token>`/,
     );
     expect(error.message).not.toContain("vps_wrong_9x");
     const read = await host.read("1", "urn", { ...reg.inputs, serverId: 12345 }).catch((e) => e);
@@ -289,7 +289,7 @@ describe("errors a person can act on, without a stack", () => {
     const [reg] = await registeredInputs(() => new Backup("b", { serverId: 777 }));
     const error = await engine.up(reg).catch((e) => e);
     expect(error.message).toMatch(
-      /404 Server not found.*The account of this API token has no such server: check serverId/,
+      /^Server 777 is not visible to the API token of the default account \(from stack config vpsorg:apiToken\) at http:\/\/127\.0\.0\.1:\d+\/api\/v1: check serverId/,
     );
   });
 });

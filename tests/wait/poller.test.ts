@@ -1,22 +1,22 @@
 // The poller against the real emulator over HTTP: one request per tick however many waits, the
 // cheaper of the account's pages and per-server lists, pages followed, restores in the same scheme.
 import { VpsOrgClient } from "../../provider/client";
+import { ListCosts } from "../../provider/reads/lists";
+import type { PollSettings } from "../../provider/settings";
 import { waitForJob, waitForRestore, waitForSnapshot } from "../../provider/wait/jobs";
-import {
-  Poller,
-  type PollRead,
-  type PollSettings,
-  pollInterval,
-  pollSettingsFromEnv,
-} from "../../provider/wait/poller";
-import { normalizePollSettings } from "../../provider/wait/settings";
-import { TOKEN_A, useEmulator } from "../helpers/emulator";
+import { Poller, type PollRead } from "../../provider/wait/poller";
+import { rejection } from "../helpers/expect";
+import { TOKEN_A, until, useEmulator } from "../helpers/emulator";
+import { SERVER, SNAPSHOTS } from "../helpers/seed";
 
 const ctx = useEmulator({ manual: true });
-const FAST: PollSettings = { minIntervalMs: 20, maxIntervalMs: 60, firstCheckMs: 20, jitter: 0, progressIntervalMs: 0 };
+const FAST: PollSettings = { minIntervalMs: 20, maxIntervalMs: 60, firstCheckMs: 20, jitter: 0 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const client = (extra = {}) => new VpsOrgClient({ token: TOKEN_A, baseUrl: ctx.url, retryBaseDelayMs: 5, ...extra });
 const snapshotGets = () => ctx.control.count("GET /api/v1/snapshots/");
+/** A poller of its own for each test, with a book of list costs of its own: nothing learnt before. */
+const newPoller = (poll: Partial<PollSettings> = {}, onRead?: (read: PollRead) => void) =>
+  new Poller(new ListCosts(), { poll: { ...FAST, ...poll }, progressIntervalMs: 0, onRead });
 
 /** `perServer` snapshots in progress on each of `servers` new servers (plus the seeded 12345). */
 async function snapshotsOn(servers: number, perServer: number) {
@@ -31,16 +31,16 @@ async function snapshotsOn(servers: number, perServer: number) {
   return made;
 }
 
-/** Waits until the poller has ticked `n` more times. */
+/** Waits until the poller has ticked `n` more times (failing, saying so, after 10 s). */
 async function ticks(poller: Poller, n: number) {
   const target = poller.ticks + n;
-  while (poller.ticks < target) await sleep(10);
+  await until(`${n} more ticks of the poller`, async () => poller.ticks >= target);
 }
 
 /** A poller that records every list read of its ticks. */
 function recordingPoller(extra: Partial<PollSettings> = {}) {
   const reads: PollRead[] = [];
-  const poller = new Poller({ ...FAST, ...extra, onRead: (read) => reads.push(read) });
+  const poller = newPoller(extra, (read) => reads.push(read));
   return { poller, reads };
 }
 
@@ -48,7 +48,7 @@ test("N waits on several servers cost one request per tick: the account's one pa
   const jobs = await snapshotsOn(4, 3); // 12 waits on 4 servers; the account has 14 snapshots, one page
   await ctx.control.clearRequests();
   const { poller, reads } = recordingPoller();
-  const waits = jobs.map((job) => waitForSnapshot(client(), job.serverId, job.id, { timeoutMs: 30_000, poller }));
+  const waits = jobs.map((job) => waitForSnapshot(poller, client(), job.serverId, job.id, { timeoutMs: 30_000 }));
   await ticks(poller, 4);
   for (const job of jobs) await ctx.control.completeJob("snapshots", job.id);
   const done = await Promise.all(waits);
@@ -70,8 +70,8 @@ test("per-server lists are chosen when the account's pages cost more", async () 
   await ctx.control.clearRequests();
   const { poller, reads } = recordingPoller();
   const paged = client({ pageSize: 2 });
-  const waits = waited.map((job) => waitForJob(paged, "snapshot", job.serverId, job.id, { timeoutMs: 30_000, poller }));
-  while (reads.length < 4) await sleep(10);
+  const waits = waited.map((job) => waitForJob(poller, paged, "snapshot", job.serverId, job.id, { timeoutMs: 30_000 }));
+  await until("4 reads of the poller", async () => reads.length >= 4);
   // The first tick tries the account's pages (cost unknown yet) and learns they are 4; then 2 lists a tick.
   expect(reads.slice(0, 4).map((r) => `${r.scope}:${r.requests}`)).toEqual([
     "account:4",
@@ -90,8 +90,8 @@ test("the account's pages are chosen when cheaper, and followed to the last one"
   await ctx.control.clearRequests();
   const { poller, reads } = recordingPoller();
   const paged = client({ pageSize: 3 });
-  const waits = jobs.map((job) => waitForJob(paged, "snapshot", job.serverId, job.id, { timeoutMs: 30_000, poller }));
-  while (reads.length < 2) await sleep(10);
+  const waits = jobs.map((job) => waitForJob(poller, paged, "snapshot", job.serverId, job.id, { timeoutMs: 30_000 }));
+  await until("2 reads of the poller", async () => reads.length >= 2);
   for (const job of jobs) await ctx.control.completeJob("snapshots", job.id);
   expect((await Promise.all(waits)).map((s) => s.id)).toEqual(jobs.map((job) => job.id));
   expect(reads.every((r) => r.scope === "account" && r.requests === 3)).toBe(true);
@@ -103,8 +103,8 @@ test("restores share the servers list: one request per tick for several servers"
   const b = await ctx.control.addServer({});
   for (const server of [a, b]) await ctx.control.setServerStatus(server.id, "restoring");
   await ctx.control.clearRequests();
-  const poller = new Poller(FAST);
-  const waits = [a, b].map((server) => waitForRestore(client(), server.id, { timeoutMs: 30_000, poller }));
+  const poller = newPoller();
+  const waits = [a, b].map((server) => waitForRestore(poller, client(), server.id, { timeoutMs: 30_000 }));
   await ticks(poller, 3);
   await ctx.control.setServerStatus(a.id, "active");
   await ctx.control.setServerStatus(b.id, "stopped");
@@ -116,8 +116,8 @@ test("restores share the servers list: one request per tick for several servers"
 test("a lone wait is not checked before the first-check delay", async () => {
   const [job] = await snapshotsOn(1, 1);
   await ctx.control.clearRequests();
-  const poller = new Poller({ ...FAST, firstCheckMs: 400, maxIntervalMs: 400 });
-  const wait = waitForSnapshot(client(), job.serverId, job.id, { timeoutMs: 30_000, poller });
+  const poller = newPoller({ firstCheckMs: 400, maxIntervalMs: 400 });
+  const wait = waitForSnapshot(poller, client(), job.serverId, job.id, { timeoutMs: 30_000 });
   await sleep(150);
   expect(await snapshotGets()).toBe(0);
   await ticks(poller, 1);
@@ -128,10 +128,9 @@ test("a lone wait is not checked before the first-check delay", async () => {
 test("a wait survives a burst of 429s on its list", async () => {
   const [job] = await snapshotsOn(1, 1);
   await ctx.control.faults([{ method: "GET", path: "/snapshots/$", status: 429, retryAfter: 0, times: 6 }]);
-  const poller = new Poller(FAST);
-  const wait = waitForSnapshot(client({ notify: () => {}, rateLimit: { minRps: 20 } }), job.serverId, job.id, {
+  const poller = newPoller();
+  const wait = waitForSnapshot(poller, client({ notify: () => {}, rateLimit: { minRps: 20 } }), job.serverId, job.id, {
     timeoutMs: 30_000,
-    poller,
   });
   await ctx.control.completeJob("snapshots", job.id);
   await expect(wait).resolves.toMatchObject({ status: "completed" });
@@ -139,9 +138,9 @@ test("a wait survives a burst of 429s on its list", async () => {
 
 test("a wait with a deadline beyond Node's timer range does not end at once", async () => {
   const [job] = await snapshotsOn(1, 1);
-  const poller = new Poller(FAST);
+  const poller = newPoller();
   let settled = false;
-  const wait = waitForSnapshot(client(), job.serverId, job.id, { timeoutMs: 1000 * 3_600_000, poller }).finally(
+  const wait = waitForSnapshot(poller, client(), job.serverId, job.id, { timeoutMs: 1000 * 3_600_000 }).finally(
     () => (settled = true),
   );
   await ticks(poller, 3);
@@ -152,8 +151,8 @@ test("a wait with a deadline beyond Node's timer range does not end at once", as
 
 test("a job deleted while waited for is declared gone only after several lists without it", async () => {
   const [job] = await snapshotsOn(1, 1);
-  const poller = new Poller(FAST);
-  const wait = waitForSnapshot(client(), job.serverId, job.id, { timeoutMs: 30_000, poller }).catch((e) => e);
+  const poller = newPoller();
+  const wait = rejection(waitForSnapshot(poller, client(), job.serverId, job.id, { timeoutMs: 30_000 }), "the wait");
   await ticks(poller, 1);
   await client().snapshots.delete(job.id);
   const before = poller.ticks;
@@ -162,43 +161,11 @@ test("a job deleted while waited for is declared gone only after several lists w
   expect(poller.ticks - before).toBeGreaterThanOrEqual(3);
 });
 
-describe("schedule", () => {
-  const defaults = normalizePollSettings({ minIntervalMs: 1_000, maxIntervalMs: 10_000 });
-
-  test("a lone wait polls at the max interval, many waits faster, never above one request per min interval", () => {
-    expect(pollInterval(defaults, 1, 1)).toBe(10_000);
-    expect(pollInterval(defaults, 50, 1)).toBeCloseTo(10_000 / Math.sqrt(50), 0);
-    expect(pollInterval(defaults, 1_000, 1)).toBe(1_000);
-    expect(pollInterval(defaults, 1_000, 10)).toBe(10_000); // 10 pages a tick: one request a second
-  });
-
-  test("settings come from the environment, bounded, with the first check at 1.9 x max by default", () => {
-    expect(pollSettingsFromEnv({})).toMatchObject({
-      minIntervalMs: 300,
-      maxIntervalMs: 10_000,
-      firstCheckMs: 19_000,
-    });
-    const test = normalizePollSettings(pollSettingsFromEnv({ VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" }));
-    expect(test).toMatchObject({ minIntervalMs: 40, maxIntervalMs: 150, firstCheckMs: 285 });
-    const wild = normalizePollSettings(
-      pollSettingsFromEnv({
-        VPSORG_POLL_MIN_MS: "-5",
-        VPSORG_POLL_MAX_MS: "1e12",
-        VPSORG_POLL_FIRST_MS: "nonsense",
-        VPSORG_POLL_JITTER: "7",
-        VPSORG_PROGRESS_MS: "1e15",
-      }),
-    );
-    expect(wild).toMatchObject({ minIntervalMs: 1, maxIntervalMs: 3_600_000, firstCheckMs: 3_600_000, jitter: 0.5 });
-    expect(wild.progressIntervalMs).toBe(3_600_000);
-  });
-});
-
 test("a wait shorter than the first check is still looked at before its deadline", async () => {
   const { poller } = recordingPoller({ firstCheckMs: 60_000, maxIntervalMs: 60_000 });
   // 801 is completed: one look finds it, although the first tick would only come after a minute.
   const started = Date.now();
-  const snap = await waitForSnapshot(client(), 12345, 801, { timeoutMs: 1_000, poller });
+  const snap = await waitForSnapshot(poller, client(), SERVER, SNAPSHOTS.newest, { timeoutMs: 1_000 });
   expect(snap.status).toBe("completed");
   expect(Date.now() - started).toBeLessThan(1_000);
 });
@@ -208,11 +175,14 @@ test("a short wait that joins while a tick's list is in flight is still looked a
   // The first list takes 400 ms; after it, a lone hub would not look again for a minute.
   await ctx.control.faults([{ method: "GET", path: "/snapshots/$", latencyMs: 400, times: 1 }]);
   const { poller, reads } = recordingPoller({ firstCheckMs: 100, maxIntervalMs: 60_000 });
-  const first = waitForSnapshot(client(), job.serverId, job.id, { timeoutMs: 4_000, poller }).catch((e: Error) => e);
-  while (reads.length === 0 && poller.ticks === 0) await sleep(10);
+  const first = rejection(
+    waitForSnapshot(poller, client(), job.serverId, job.id, { timeoutMs: 4_000 }),
+    "the first wait",
+  );
+  await until("the first tick", async () => reads.length > 0 || poller.ticks > 0);
   await sleep(100); // the first tick's list is in flight now
   // 801 is completed: the list in flight predates this wait, so only a later look can find it.
-  const snap = await waitForSnapshot(client(), 12345, 801, { timeoutMs: 2_000, poller });
+  const snap = await waitForSnapshot(poller, client(), SERVER, SNAPSHOTS.newest, { timeoutMs: 2_000 });
   expect(snap.status).toBe("completed");
-  expect(await first).toBeInstanceOf(Error); // its own timeout: nothing completes it
+  expect((await first).message).toMatch(/still "in_progress" after 4s/); // its own timeout: nothing completes it
 });

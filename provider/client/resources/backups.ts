@@ -22,7 +22,7 @@ export class Backups {
     );
   }
 
-  /** Starts a manual backup. The answer says `in_progress`; see `waitFor` in provider/wait. */
+  /** Starts a manual backup. The answer says `in_progress`; `waitForBackup` (pulumi-vpsorg/provider) waits for it. */
   async create(body: { serverId: Id; description?: string | null }): Promise<Backup> {
     return this.http.request("POST", "/backups/", backupSchema, {
       body: { server_id: body.serverId, ...(body.description != null ? { description: body.description } : {}) },
@@ -34,8 +34,15 @@ export class Backups {
     await this.http.request("DELETE", `/backups/${encodeURIComponent(String(id))}/`, null, { retry: "safe" });
   }
 
-  /** There is no single-backup GET in the documented API: list the server's backups and find the id. */
-  async get(serverId: Id, id: Id): Promise<Backup | undefined> {
-    return (await this.list({ serverId })).find((b) => String(b.id) === String(id));
+  /**
+   * One backup, or undefined. There is no single-backup GET in the documented API: this lists the
+   * server's backups (or, without `serverId`, the account's) and finds the id.
+   */
+  async get(id: Id, options: { serverId?: Id } = {}): Promise<Backup | undefined> {
+    if (typeof options !== "object" || options === null) {
+      // Before 0.3.0 this was get(serverId, id): refuse that order rather than answer for the wrong id.
+      throw new TypeError("backups.get takes (id, { serverId }) since pulumi-vpsorg 0.3.0, not (serverId, id).");
+    }
+    return (await this.list({ serverId: options.serverId })).find((b) => String(b.id) === String(id));
   }
 }

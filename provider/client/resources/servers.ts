@@ -15,10 +15,14 @@ export class Servers {
     );
   }
 
-  async get(id: Id): Promise<Server> {
-    return await this.http.request("GET", `/servers/${encodeURIComponent(String(id))}/`, serverSchema, {
+  /** One server (the path is in the vendor's tooling, not on its pages). A 404 means this token does not see it. */
+  async get(id: Id, options: ListOptions = {}): Promise<Server> {
+    const server = await this.http.request("GET", `/servers/${encodeURIComponent(String(id))}/`, serverSchema, {
       retry: "safe",
+      priority: options.priority,
     });
+    options.onPage?.();
+    return server;
   }
 
   /** Starts a restore of the server from one of its backups: overwrites all data on it. */

@@ -37,8 +37,11 @@ export class Snapshots {
     await this.http.request("DELETE", `/snapshots/${encodeURIComponent(String(id))}/`, null, { retry: "safe" });
   }
 
-  /** There is no single-snapshot GET in the documented API: list by server (or the account) and find the id. */
-  async get(id: Id, serverId?: Id): Promise<Snapshot | undefined> {
+  /**
+   * One snapshot, or undefined. There is no single-snapshot GET in the documented API: this lists the
+   * server's snapshots (or, without `serverId`, the account's) and finds the id.
+   */
+  async get(id: Id, { serverId }: { serverId?: Id } = {}): Promise<Snapshot | undefined> {
     return (await this.list({ serverId })).find((s) => String(s.id) === String(id));
   }
 }

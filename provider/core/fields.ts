@@ -1,7 +1,7 @@
 // A snapshot or backup as this package shows it (camelCase, absent values null): the resources'
 // outputs and the lookups' results are the same fields. A description shows without our marker.
 import type { Backup, Snapshot } from "../client/types";
-import { withoutMarker } from "./identity";
+import { withoutMarker } from "./markers";
 
 export function snapshotFields(item: Snapshot) {
   return {

@@ -2,18 +2,29 @@
 // dies while a create waits (a CI runner killed, a laptop closed), the engine never learns the id and
 // calls `create` again on the next `pulumi up`, with the same inputs. VPS.org stores nothing of ours
 // but a snapshot's name and an object's description, so every object we create carries a marker in
-// its description, derived only from what is the same in both runs: the resource's URN (passed in by
-// the sdk class as `__urn`, since the provider host is never told it) and the inputs that make it a
-// new object. The next create finds the marker and adopts the object instead of posting again.
+// its description, derived only from what is the same in both runs: the resource's identity (its
+// URN and organization) and the inputs that make it a new object. The next create finds the marker
+// and adopts the object instead of posting again.
 //
 // In the VPS.org panel a description then reads `before deploy [pulumi:k3x9q2a7mz]`. The marker is
 // removed again from every output, so programs and diffs only ever see the description they gave.
 import { createHash } from "node:crypto";
 
-type Props = Record<string, unknown>;
-
 const MARKER = /\s*\[pulumi:([a-z0-9]{10})\]\s*$/;
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/**
+ * What names a resource across processes. A dynamic resource's provider host is never told the
+ * URN, so the sdk classes pass it as inputs (`__urn`, `__org`, `__resourceName`); a resource plugin
+ * reads it from the engine's request.
+ */
+export interface Identity {
+  urn?: string;
+  /** The Pulumi organization: two organizations may hold stacks of the same name. */
+  org?: string;
+  /** The resource's name in the program. */
+  resourceName?: string;
+}
 
 /** `length` characters of [a-z0-9] from a hash of `parts`: stable across processes and machines. */
 export function stableToken(parts: unknown[], length: number): string {
@@ -21,23 +32,19 @@ export function stableToken(parts: unknown[], length: number): string {
   return [...digest.subarray(0, length)].map((byte) => ALPHABET[byte % ALPHABET.length]).join("");
 }
 
-/**
- * What names this resource across processes: its URN (stack, project, parents, type, name) and the
- * Pulumi organization, since two organizations may hold stacks of the same name. Inputs made without
- * the sdk classes (no `__urn`) fall back to the resource's name.
- */
-export function resourceIdentity(inputs: Props): string {
-  const org = typeof inputs.__org === "string" && inputs.__org !== "" ? `${inputs.__org}/` : "";
-  if (typeof inputs.__urn === "string" && inputs.__urn !== "") return `${org}${inputs.__urn}`;
-  return `name:${String(inputs.__resourceName ?? "")}`;
+/** The identity as one text: the organization and URN, or the resource's name when no URN is known. */
+export function identityText(identity: Identity): string {
+  const org = identity.org ? `${identity.org}/` : "";
+  if (identity.urn) return `${org}${identity.urn}`;
+  return `name:${identity.resourceName ?? ""}`;
 }
 
 /**
- * The marker of one resource's object: the URN plus the inputs whose change makes a new object
+ * The marker of one resource's object: its identity plus the inputs whose change makes a new object
  * (`parts`), so a replacement caused by a changed input never matches the object it replaces.
  */
-export function ownerKey(inputs: Props, parts: unknown[]): string {
-  return stableToken([resourceIdentity(inputs), ...parts.map((part) => part ?? null)], 10);
+export function ownerKey(identity: Identity, parts: unknown[]): string {
+  return stableToken([identityText(identity), ...parts.map((part) => part ?? null)], 10);
 }
 
 /** The description sent to VPS.org: the user's text with the marker at its end. */

@@ -1,0 +1,61 @@
+// What one call of a resource's method depends on besides its inputs, and the interface every
+// resource implements. The engine adapters (dynamic.ts for the dynamic providers, plugin/ for the
+// resource plugin) build the Call; a resource never reads the environment, the stack config or any
+// state of the process except through it.
+import type { VpsOrgClient } from "../client/client";
+import type { CredentialSource } from "../core/accounts";
+import type { Identity } from "../core/markers";
+import type { ObjectRef } from "../operations/claims";
+import type { ProofContext } from "../operations/proof";
+import type { Runtime } from "../runtime";
+
+export type Props = Record<string, unknown>;
+
+/** The account a call acts for. */
+export interface Account {
+  client: VpsOrgClient;
+  /** Where its token and URL came from (for messages; never the token). */
+  source: CredentialSource;
+  /** Servers the user declared deleted (`vpsorg:deletedServers`). */
+  deletedServers: ReadonlySet<string>;
+}
+
+/** One call of a resource's create, read, update or delete. */
+export interface Call {
+  runtime: Runtime;
+  account: Account;
+  /** Names the resource across processes (its URN), for the markers of what it creates. */
+  identity: Identity;
+}
+
+/** The proof context of a call (operations/proof.ts). */
+export const proofOf = (call: Call): ProofContext => ({
+  client: call.account.client,
+  reads: call.runtime.reads,
+  source: call.account.source,
+  deletedServers: call.account.deletedServers,
+});
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** A resource, as the engine adapters drive it. check and diff send no request. */
+export interface ResourceProvider {
+  check(olds: Props, news: Props, identity: Identity): Promise<{ inputs: Props; failures: CheckFailure[] }>;
+  diff(
+    id: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+  create(inputs: Props, call: Call): Promise<{ id: string; outs: Props }>;
+  read(id: string, props: Props, call: Call): Promise<{ id: string; props: Props }>;
+  update(id: string, olds: Props, news: Props, call: Call): Promise<{ outs: Props }>;
+  delete(id: string, props: Props, call: Call): Promise<void>;
+  /**
+   * The objects a resource's recorded properties hold. The adapters tell the runtime's claims of
+   * them before every diff, read, update and delete: what the engine has shown is never adopted.
+   */
+  held(id: string, props: Props): ObjectRef[];
+}
