@@ -34,6 +34,8 @@ const newServerSchema = z
     name: z.string().optional(),
     status: z.string().optional(),
     location: z.string().optional(),
+    /** When the server was made (ISO 8601); default now. */
+    created_at: z.iso.datetime().optional(),
   })
   .strict();
 
@@ -101,6 +103,20 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
     server.status = req.body.status;
     server.restoreDoneAt = req.body.status === "restoring" ? Number.POSITIVE_INFINITY : undefined;
     return serverView(server);
+  });
+
+  // A server deleted for real, with everything it held: its snapshots and its backups, manual and
+  // automatic, go with it (VPS.org does not say; this is the emulator's reading, see the README).
+  app.delete<{ Params: { id: string } }>(`${p}/servers/:id`, async (req, reply) => {
+    const server = state.servers.get(Number(req.params.id));
+    if (!server) return reply.code(404).send({ detail: "Server not found." });
+    state.advance();
+    const snapshots = [...state.snapshots.values()].filter((s) => s.serverId === server.id);
+    const backups = [...state.backups.values()].filter((b) => b.serverId === server.id);
+    for (const s of snapshots) state.snapshots.delete(s.id);
+    for (const b of backups) state.backups.delete(b.id);
+    state.servers.delete(server.id);
+    return { deleted: server.id, snapshots: snapshots.map((s) => s.id), backups: backups.map((b) => b.id) };
   });
 
   app.post<{ Params: { id: string; outcome: string } }>(`${p}/servers/:id/restore/:outcome`, async (req, reply) => {

@@ -18,8 +18,10 @@ export const faultRuleSchema = z
     status: z.number().int().min(100).max(599).optional(),
     /** With `status` 429 (or any status): the Retry-After header, in seconds. */
     retryAfter: z.number().nonnegative().optional(),
-    /** With `status`: the body to answer (default `{"detail": "Injected fault"}`). */
+    /** With `status`: the body to answer (default `{"detail": "Injected fault"}`); a string is sent as it is. */
     body: z.unknown().optional(),
+    /** With `status`: the Content-Type of the answer (e.g. "text/html", as a proxy's error page). */
+    contentType: z.string().optional(),
     /**
      * "drop": close the connection before handling (nothing happens).
      * "commit-then-drop": handle the request (it takes effect), then close without answering.

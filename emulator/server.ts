@@ -85,6 +85,7 @@ export function buildEmulatorApp(options: EmulatorOptions = {}) {
       }
       if (rule.status !== undefined) {
         if (rule.retryAfter !== undefined) reply.header("Retry-After", String(rule.retryAfter));
+        if (rule.contentType !== undefined) reply.header("Content-Type", rule.contentType);
         return reply.code(rule.status).send(rule.body ?? { detail: "Injected fault" });
       }
       if (rule.effect) (req as { afterEffect?: string }).afterEffect = rule.effect;

@@ -334,7 +334,7 @@ function unrecognizedAnswer(response: AxiosResponse<string>, info: RequestInfo):
     const to = headerOf(response, "location");
     return new UnrecognizedAnswerError(
       `${info.url} answered a redirect (${status}${to ? ` to ${to}` : ""}), which is not followed: the API token ` +
-        `goes only to the configured API URL. Check vpsorg:apiUrl (or VPS_API_URL).`,
+        `goes only to the configured API URL. Check vpsorg:apiUrl or VPS_API_URL.`,
       info,
       { status },
     );
@@ -346,7 +346,7 @@ function unrecognizedAnswer(response: AxiosResponse<string>, info: RequestInfo):
   const what = String(response.data ?? "").trim() === "" ? "an empty body" : `a body that is not the API's (${type})`;
   return new UnrecognizedAnswerError(
     `${info.url} answered 404 with ${what}: not an answer of the VPS.org API, so it proves nothing. ` +
-      `Check vpsorg:apiUrl (or VPS_API_URL): it should end in /api/v1.`,
+      `Check vpsorg:apiUrl or VPS_API_URL: it should end in /api/v1.`,
     info,
     { status },
   );

@@ -43,7 +43,7 @@ export interface CredentialSource {
   token: string;
   /** How to set a token there. */
   howToSet: string;
-  /** e.g. "vpsorg:apiUrl (or VPS_API_URL)". */
+  /** e.g. "vpsorg:apiUrl or VPS_API_URL". */
   url: string;
   /** The URL the calls go to. */
   baseUrl: string;
@@ -170,7 +170,7 @@ export function resolveAccount(
       howToSet:
         `run \`pulumi config set --secret ${named ? "--path " : ""}${tokenKey} <token>\` ` +
         `or set the ${tokenEnv} environment variable`,
-      url: `${urlKey} (or ${urlEnv})`,
+      url: `${urlKey} or ${urlEnv}`,
       baseUrl: (baseUrl ?? DEFAULT_API_URL).replace(/\/+$/, ""),
     },
   };

@@ -50,11 +50,13 @@ export const tokenOf = (source: CredentialSource | undefined) =>
 /** A server the token does not see: another account's, one deleted, or another environment's URL. */
 export function serverNotVisible(serverId: number | string, source: CredentialSource | undefined): string {
   const where = source ? ` at ${source.baseUrl}` : "";
+  return `Server ${serverId} is not visible to ${tokenOf(source)}${where}: ${checkOwner(serverId, source)}`;
+}
+
+/** What to check when a server is not visible: the id, and that the token and URL are its account's. */
+export function checkOwner(serverId: number | string, source: CredentialSource | undefined): string {
   const url = source ? ` and the API URL (${source.url})` : "";
-  return (
-    `Server ${serverId} is not visible to ${tokenOf(source)}${where}: check serverId, and that the token${url} ` +
-    `are those of the account that owns the server.`
-  );
+  return `check serverId, and that the token${url} are those of the account that owns server ${serverId}.`;
 }
 
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
@@ -77,7 +79,7 @@ export function explain(error: unknown, context: ErrorContext = {}): string {
   if (error instanceof ApiConnectionError && UNREACHABLE.has(error.code ?? "")) {
     const where = source?.baseUrl ?? error.url?.replace(/\/(servers|snapshots|backups)\/.*$/, "") ?? "the API URL";
     return (
-      `Could not reach VPS.org at ${where} (${error.code}). Check ${source?.url ?? "vpsorg:apiUrl (or VPS_API_URL)"}` +
+      `Could not reach VPS.org at ${where} (${error.code}). Check ${source?.url ?? "vpsorg:apiUrl or VPS_API_URL"}` +
       `, or, to work against the local emulator, start it (\`npx vpsorg-emulator\`) and point the URL at it.`
     );
   }

@@ -11,7 +11,7 @@
 import type { VpsOrgClient } from "../client/client";
 import type { Id, Server } from "../client/types";
 import type { CredentialSource } from "../core/accounts";
-import { ProviderError, serverNotVisible, tokenOf } from "../core/messages";
+import { checkOwner, ProviderError, tokenOf } from "../core/messages";
 import type { ReadBatcher } from "../reads/batcher";
 
 /** The account a call acts for, as much as proving needs. */
@@ -63,7 +63,7 @@ export async function proveGone(
 ): Promise<void> {
   const verdict = judgeServer(serverId, await visibleServer(ctx, serverId), recorded, ctx.deletedServers);
   if (verdict === "same" || verdict === "deleted") return;
-  throw new ProviderError(noProof(ctx.source, what, serverId, verdict, recorded));
+  throw new ProviderError(noProof(ctx.source, `whether ${what} still exists`, what, serverId, verdict, recorded));
 }
 
 /**
@@ -72,6 +72,7 @@ export async function proveGone(
  */
 export function requireSameServer(
   source: CredentialSource,
+  question: string,
   what: string,
   serverId: Id,
   server: Server | undefined,
@@ -80,11 +81,13 @@ export function requireSameServer(
   const verdict = judgeServer(serverId, server, recorded, new Set());
   if (verdict === "same" && server) return server;
   const problem = verdict === "same" || verdict === "deleted" ? { problem: "not visible" as const } : verdict;
-  throw new ProviderError(noProof(source, what, serverId, problem, recorded));
+  throw new ProviderError(noProof(source, question, what, serverId, problem, recorded));
 }
 
+/** "Cannot tell <question>: <why>. Nothing was dropped ... <what to check, and the way out>." */
 function noProof(
   source: CredentialSource,
+  question: string,
   what: string,
   serverId: Id,
   verdict: { problem: "not visible" | "another server"; seenCreatedAt?: string | null },
@@ -93,16 +96,16 @@ function noProof(
   const kept = `Nothing was dropped from the state and nothing was taken as deleted.`;
   if (verdict.problem === "another server") {
     return (
-      `Cannot tell whether ${what} still exists: server ${serverId} at ${source.baseUrl} was created at ` +
-      `${verdict.seenCreatedAt}, but the one ${what} was made on was created at ${recorded}, so this API URL ` +
-      `(or ${tokenOf(source)}) belongs to another environment. ${kept} Check ${source.url} and ${source.token}.`
+      `Cannot tell ${question}: server ${serverId} at ${source.baseUrl} was created at ` +
+      `${verdict.seenCreatedAt}, but the one ${what} was made on was created at ${recorded}: the API URL ` +
+      `(${source.url}) points at another environment, or ${tokenOf(source)} is another account's. ${kept}`
     );
   }
   return (
-    `Cannot tell whether ${what} still exists: ${serverNotVisible(serverId, source).replace(/\.$/, "")}. ` +
-    `A token of another account, or an API URL of another environment, sees neither the server nor its ` +
-    `objects. ${kept} If server ${serverId} was deleted for real, its objects went with it: add it to ` +
-    `vpsorg:deletedServers (\`pulumi config set --path 'vpsorg:deletedServers[0]' ${serverId}\`) and run again, ` +
-    `or remove the resource from the state with \`pulumi state delete <urn>\`.`
+    `Cannot tell ${question}: server ${serverId} is not visible to ${tokenOf(source)} at ${source.baseUrl}, ` +
+    `and a token of another account, or the API URL of another environment, sees neither a server nor its ` +
+    `objects. ${kept} Please ${checkOwner(serverId, source)} If server ${serverId} was deleted for real, its ` +
+    `objects went with it: add it to vpsorg:deletedServers (\`pulumi config set --path 'vpsorg:deletedServers[0]' ` +
+    `${serverId}\`) and run again, or remove the resource from the state with \`pulumi state delete <urn>\`.`
   );
 }

@@ -185,7 +185,8 @@ function restoreResource(spec: RestoreSpec): ResourceProvider {
       });
       // A server another token or URL shows (or does not show) says nothing of this restore: no verdict.
       const recorded = olds.__serverCreatedAt as string | null | undefined;
-      const server = requireSameServer(source, `the restore of server ${serverId}`, serverId, seen, recorded);
+      const what = `the restore of server ${serverId}`;
+      const server = requireSameServer(source, `how ${what} went`, what, serverId, seen, recorded);
       if (server.status !== "restoring") {
         // It ended while no `up` was watching: VPS.org does not say how, so it is not called a success.
         call.runtime.write(

@@ -8,6 +8,7 @@ import {
   VpsOrgClient,
 } from "../../provider/client";
 import { TOKEN_A, TOKEN_B, useEmulator } from "../helpers/emulator";
+import { rejection } from "../helpers/expect";
 
 const ctx = useEmulator();
 const client = (token = TOKEN_A, extra = {}) =>
@@ -40,9 +41,7 @@ describe("backups", () => {
   });
 
   test("delete of a missing backup is a NotFoundError with method, path and the server's message", async () => {
-    const error = await client()
-      .backups.delete(999999)
-      .catch((e) => e);
+    const error = await rejection(client().backups.delete(999999));
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ status: 404, method: "DELETE", path: "/backups/999999/" });
     expect(error.serverMessage).toBe("Backup not found.");
@@ -50,9 +49,7 @@ describe("backups", () => {
 
   test("create for a server that does not exist is a NotFoundError; bad parameters a BadRequestError", async () => {
     await expect(client().backups.create({ serverId: 4242 })).rejects.toBeInstanceOf(NotFoundError);
-    const error = await client()
-      .backups.create({ serverId: "abc" })
-      .catch((e) => e);
+    const error = await rejection(client().backups.create({ serverId: "abc" }));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.fieldErrors).toEqual({ server_id: ["A valid integer is required."] });
   });
@@ -60,9 +57,7 @@ describe("backups", () => {
   test("the eleventh manual backup of a server is refused", async () => {
     // The vendor's example server already has one manual backup (499).
     for (let i = 0; i < 9; i++) await client().backups.create({ serverId: 12345 });
-    const error = await client()
-      .backups.create({ serverId: 12345 })
-      .catch((e) => e);
+    const error = await rejection(client().backups.create({ serverId: 12345 }));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.serverMessage).toMatch(/limit/i);
   });
@@ -89,9 +84,7 @@ describe("snapshots", () => {
   });
 
   test("a name outside the rule is a BadRequestError naming the field", async () => {
-    const error = await client()
-      .snapshots.create({ serverId: 12345, name: "has spaces" })
-      .catch((e) => e);
+    const error = await rejection(client().snapshots.create({ serverId: 12345, name: "has spaces" }));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.fieldErrors.name[0]).toMatch(/letters, digits, hyphens and underscores/);
     expect(error.message).toContain("name:");
@@ -99,9 +92,7 @@ describe("snapshots", () => {
 
   test("the sixth snapshot of a server is refused with the limit", async () => {
     for (let i = 0; i < 3; i++) await client().snapshots.create({ serverId: 12345, name: `s${i}` });
-    const error = await client()
-      .snapshots.create({ serverId: 12345, name: "one-too-many" })
-      .catch((e) => e);
+    const error = await rejection(client().snapshots.create({ serverId: 12345, name: "one-too-many" }));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.serverMessage).toMatch(/Snapshot limit reached.*5/);
   });
@@ -126,9 +117,7 @@ describe("servers", () => {
     const answer = await client().servers.restore(12345, { backupId: 501 });
     expect(answer.server).toMatchObject({ id: 12345, status: "restoring" });
     expect((await client().servers.get(12345)).status).toBe("restoring");
-    const error = await client()
-      .servers.restore(12345, { backupId: 501 })
-      .catch((e) => e);
+    const error = await rejection(client().servers.restore(12345, { backupId: 501 }));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.serverMessage).toMatch(/not in a valid state/);
   });
@@ -136,9 +125,7 @@ describe("servers", () => {
 
 describe("auth and configuration", () => {
   test("a wrong token is an AuthenticationError", async () => {
-    const error = await client("vps_wrong")
-      .servers.list()
-      .catch((e) => e);
+    const error = await rejection(client("vps_wrong").servers.list());
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error.serverMessage).toBe("Invalid token.");
   });

@@ -9,6 +9,7 @@ import {
 } from "../../provider/client";
 import { parseRetryAfter } from "../../provider/client/http";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
+import { rejection } from "../helpers/expect";
 
 const ctx = useEmulator();
 // The lines a user would read on stderr (one per retry after the first), kept here to be checked.
@@ -65,14 +66,14 @@ test("Retry-After is read as seconds or as an HTTP date", () => {
 test("a 429 that never clears ends in a RateLimitError once the 429 budget is spent, not after maxRetries", async () => {
   await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 0 }]);
   const lines: string[] = [];
-  const error = await client({
-    maxRetries: 1,
-    retryBaseDelayMs: 20,
-    rateLimitRetryBudgetMs: 300,
-    notify: (l: string) => lines.push(l),
-  })
-    .servers.list()
-    .catch((e) => e);
+  const error = await rejection(
+    client({
+      maxRetries: 1,
+      retryBaseDelayMs: 20,
+      rateLimitRetryBudgetMs: 300,
+      notify: (l: string) => lines.push(l),
+    }).servers.list(),
+  );
   expect(error).toBeInstanceOf(RateLimitError);
   // maxRetries: 1 would stop after 2 tries; the budget keeps a 429 going longer.
   expect(await ctx.control.count("GET /api/v1/servers/")).toBeGreaterThan(2);
@@ -102,9 +103,7 @@ test("DELETE is retried on 5xx", async () => {
 
 test("a slow answer is an ApiTimeoutError", async () => {
   await ctx.control.faults([{ method: "GET", path: "/servers/$", latencyMs: 400 }]);
-  const error = await client({ timeoutMs: 100, maxRetries: 0 })
-    .servers.list()
-    .catch((e) => e);
+  const error = await rejection(client({ timeoutMs: 100, maxRetries: 0 }).servers.list());
   expect(error).toBeInstanceOf(ApiTimeoutError);
   expect(error.message).toMatch(/no answer within 100 ms/);
 });
@@ -126,9 +125,7 @@ describe("POST is never blindly retried", () => {
 
   test("a dropped answer after the server acted is reported as maybe-done, not retried", async () => {
     await ctx.control.faults([{ method: "POST", path: "/snapshots/$", effect: "commit-then-drop", times: 1 }]);
-    const error = await client()
-      .snapshots.create({ serverId: 12345, name: "lost-answer" })
-      .catch((e) => e);
+    const error = await rejection(client().snapshots.create({ serverId: 12345, name: "lost-answer" }));
     expect(error).toBeInstanceOf(ApiConnectionError);
     expect(error.mayHaveReachedServer).toBe(true);
     expect(await ctx.control.count("POST /api/v1/snapshots/")).toBe(1);
@@ -146,7 +143,7 @@ describe("POST is never blindly retried", () => {
       maxRetries: 2,
       logger: (_level, line) => lines.push(line),
     });
-    const error = await refused.snapshots.create({ serverId: 1, name: "x" }).catch((e) => e);
+    const error = await rejection(refused.snapshots.create({ serverId: 1, name: "x" }));
     expect(lines.filter((line) => line.startsWith("retrying POST /snapshots/"))).toHaveLength(2);
     expect(error).toBeInstanceOf(ApiConnectionError);
     expect(error.code).toBe("ECONNREFUSED");

@@ -18,6 +18,8 @@ export interface Control {
   failJob(kind: "backups" | "snapshots", id: number | string): Promise<void>;
   finishRestore(serverId: number, outcome?: "complete" | "fail"): Promise<void>;
   setServerStatus(serverId: number, status: string): Promise<void>;
+  /** Deletes a server for real, with its snapshots and backups. */
+  deleteServer(serverId: number): Promise<void>;
   addServer(body: Record<string, unknown>): Promise<{ id: number; name: string }>;
   addBackup(body: Record<string, unknown>): Promise<{ id: number }>;
   advanceClock(ms: number): Promise<void>;
@@ -35,6 +37,16 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
     if (Date.now() > end) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** The first job of `kind` that is in progress on the emulator, once there is one (fails after 10 s, saying so). */
+export async function jobInProgress(control: Control, kind: "snapshots" | "backups") {
+  let found: { id: number; server: { id: number } } | undefined;
+  await until(`a ${kind} job in progress`, async () => {
+    found = (await control.state())[kind].find((job) => job.status === "in_progress");
+    return found !== undefined;
+  });
+  return found as { id: number; server: { id: number } };
 }
 
 /** The next POST of a `kind` commits and its answer is lost; from the moment it arrives, the list answers 503 `times` times. */
@@ -70,6 +82,7 @@ export function controlFor(controlUrl: string): Control {
     failJob: (kind, id) => call("POST", `/jobs/${kind}/${id}/fail`),
     finishRestore: (serverId, outcome = "complete") => call("POST", `/servers/${serverId}/restore/${outcome}`),
     setServerStatus: (serverId, status) => call("PATCH", `/servers/${serverId}`, { status }),
+    deleteServer: (serverId) => call("DELETE", `/servers/${serverId}`),
     addServer: (body) => call("POST", "/servers", body),
     addBackup: (body) => call("POST", "/backups", body),
     advanceClock: (ms) => call("POST", "/clock", { advanceMs: ms }),

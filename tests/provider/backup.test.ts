@@ -3,6 +3,7 @@ import { Backup } from "pulumi-vpsorg";
 import { registeredInputs } from "../harness/program";
 import { InitFailure } from "../harness/provider-host";
 import { useStack } from "../helpers/stack";
+import { rejection } from "../helpers/expect";
 
 const ctx = useStack();
 const manualBackups = async () =>
@@ -31,7 +32,7 @@ test("up creates a manual backup, waits until completed and records every output
 
 test("the eleventh manual backup gets the limit error; deleteBeforeReplace is named as a way out", async () => {
   for (let i = 0; i < 9; i++) await ctx.engine.up(await registration({ serverId: 12345 }, `b${i}`));
-  const error = await ctx.engine.up(await registration({ serverId: 12345 }, "b-extra")).catch((e) => e);
+  const error = await rejection(ctx.engine.up(await registration({ serverId: 12345 }, "b-extra")));
   expect(error.message).toMatch(/server 12345 already has 10 manual backups; VPS.org allows at most 10 per server/);
   expect(error.message).toMatch(/deleteBeforeReplace: true/);
 });
@@ -46,7 +47,7 @@ test("a lost answer to the create is matched to the backup it made: one backup, 
 
 test("a 503 on create (nothing made) is an error and nothing is recorded or left", async () => {
   await ctx.control.faults([{ method: "POST", path: "/backups/$", status: 503, times: 1 }]);
-  const error = await ctx.engine.up(await registration({ serverId: 12345 })).catch((e) => e);
+  const error = await rejection(ctx.engine.up(await registration({ serverId: 12345 })));
   expect(error).not.toBeInstanceOf(InitFailure);
   expect(error.message).toMatch(/503/);
   expect(ctx.engine.resources.size).toBe(0);
@@ -56,7 +57,7 @@ test("a 503 on create (nothing made) is an error and nothing is recorded or left
 test("a timed-out wait is recorded and resumed by the next up, without a second backup", async () => {
   await ctx.control.settings({ manual: true });
   const reg = await registration({ serverId: 12345, waitTimeout: "1s" });
-  const error = await ctx.engine.up(reg).catch((e) => e);
+  const error = await rejection(ctx.engine.up(reg));
   expect(error).toBeInstanceOf(InitFailure);
   await ctx.control.completeJob("backups", error.id);
   const resumed = await ctx.engine.up(reg);
@@ -67,7 +68,7 @@ test("a timed-out wait is recorded and resumed by the next up, without a second 
 test("a backup left failed in the state is replaced by the next up", async () => {
   await ctx.control.settings({ manual: true });
   const reg = await registration({ serverId: 12345, waitTimeout: "1s" });
-  const error = await ctx.engine.up(reg).catch((e) => e);
+  const error = await rejection(ctx.engine.up(reg));
   await ctx.control.failJob("backups", error.id);
   await ctx.engine.refresh(); // the state now says failed
   await ctx.control.settings({ manual: false });

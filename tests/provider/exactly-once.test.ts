@@ -8,6 +8,7 @@ import { registeredInputs } from "../harness/program";
 import { InitFailure, ProviderHost, secret } from "../harness/provider-host";
 import { lostAnswerThenListDown, TOKEN_A, until, useEmulator } from "../helpers/emulator";
 import { PROGRAM_DIR, startHost } from "../helpers/stack";
+import { rejection } from "../helpers/expect";
 
 const ctx = useEmulator({ snapshotDurationMs: 200, backupDurationMs: 200, restoreDurationMs: 300 });
 const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...cleanEnv } = process.env;
@@ -40,7 +41,7 @@ describe("a provider host killed while create waits", () => {
     const route = `/api/v1/${kind}/` as const;
     const [reg] = await registeredInputs(make);
     const first = new MiniEngine(await newHost());
-    const dying = first.up(reg).catch((e) => e);
+    const dying = rejection(first.up(reg));
     await until("the POST", async () => (await posts(route)) === 1);
     await hosts[0].stop(); // the CI runner dies: the engine never hears of the id
     expect(await dying).toBeInstanceOf(Error);
@@ -76,7 +77,7 @@ describe("answers lost after the POST committed", () => {
     const engine = new MiniEngine(await newHost({ VPSORG_RECONCILE_MS: "0" }));
     const make = () => new Snapshot("unsure", { serverId: 12345 });
     await lostAnswerThenListDown(ctx.control, "snapshots", 50);
-    const error = await engine.up((await registeredInputs(make))[0]).catch((e) => e);
+    const error = await rejection(engine.up((await registeredInputs(make))[0]));
     expect(error.message).toMatch(/may exist: the next `pulumi up` finds it by its marker \[pulumi:[a-z0-9]{10}\]/);
     expect(engine.resources.size).toBe(0);
     expect(await objectsOf("snapshots")).toHaveLength(1);
@@ -147,9 +148,9 @@ test("a job that fails while a resumed wait runs is recorded as failed and repla
   await ctx.control.settings({ manual: true });
   const engine = new MiniEngine(await newHost());
   const [reg] = await registeredInputs(() => new Snapshot("slow", { serverId: 12345, waitTimeout: "1s" }));
-  const timedOut = await engine.up(reg).catch((e) => e);
+  const timedOut = await rejection(engine.up(reg));
   expect(timedOut).toBeInstanceOf(InitFailure);
-  const resuming = engine.up(reg).catch((e) => e);
+  const resuming = rejection(engine.up(reg));
   await new Promise((r) => setTimeout(r, 300));
   await ctx.control.failJob("snapshots", timedOut.id);
   const failed = await resuming;
@@ -188,7 +189,7 @@ describe("a restore that fails", () => {
     const make = (triggers: string[]) => () =>
       restoreSnapshot("rollback", { snapshotId: 801, acknowledgeDataLoss: true, triggers });
     const [reg] = await registeredInputs(make(["one"]));
-    const running = engine.up(reg).catch((e) => e);
+    const running = rejection(engine.up(reg));
     await until("a restore", async () => (await ctx.control.state()).servers.some((s) => s.status === "restoring"));
     await ctx.control.finishRestore(12345, "fail");
     const failure = await running;
@@ -200,7 +201,7 @@ describe("a restore that fails", () => {
 
     await ctx.control.setServerStatus(12345, "active"); // fixed by hand: still no success is reported
     await ctx.control.clearRequests();
-    const again = await engine.up(reg).catch((e) => e);
+    const again = await rejection(engine.up(reg));
     expect(again.message).toMatch(/failed: the server ended it with status "error"/);
     expect((await ctx.control.requests()).total).toBe(0);
 
@@ -242,7 +243,7 @@ describe("bad input is refused before any request", () => {
   test("a wait timeout beyond 24h fails check with the property and the bound", async () => {
     const engine = new MiniEngine(await newHost());
     const [reg] = await registeredInputs(() => new Snapshot("slow", { serverId: 12345, waitTimeout: "1000h" }));
-    const error = (await engine.up(reg).catch((e) => e)) as CheckFailed;
+    const error = (await rejection(engine.up(reg))) as CheckFailed;
     expect(error.failures).toEqual([
       { property: "waitTimeout", reason: expect.stringMatching(/waitTimeout must be at most "24h".*"1000h"/) },
     ]);
@@ -250,7 +251,7 @@ describe("bad input is refused before any request", () => {
   });
 
   test("a lookup with an unknown key names it and the known ones", async () => {
-    const error = await getBackups({ serverID: 1 } as never, { apiToken: TOKEN_A, apiUrl: ctx.url }).catch((e) => e);
+    const error = await rejection(getBackups({ serverID: 1 } as never, { apiToken: TOKEN_A, apiUrl: ctx.url }));
     expect(error.message).toBe("getBackups: serverID is not an argument of getBackups (known: serverId, backupType).");
     expect(RunError.isInstance(error)).toBe(true); // Pulumi prints a RunError's message alone, without a stack
     expect((await ctx.control.requests()).total).toBe(0);
@@ -263,12 +264,12 @@ describe("errors a person can act on, without a stack", () => {
     hosts.push(host);
     await host.configure({ "vpsorg:apiUrl": ctx.url });
     const [reg] = await registeredInputs(() => new Snapshot("s", { serverId: 12345 }));
-    const error = await new MiniEngine(host).up(reg).catch((e) => e);
+    const error = await rejection(new MiniEngine(host).up(reg));
     expect(error.message).toMatch(
       /VPS.org rejected the API token of the default account \(from the VPS_API_TOKEN environment variable\) at http:\/\/127\.0\.0\.1:\d+\/api\/v1 \(401: Invalid token\)\. Set a valid token: run `pulumi config set --secret vpsorg:apiToken <token>`/,
     );
     expect(error.message).not.toContain("vps_wrong_9x");
-    const read = await host.read("1", "urn", { ...reg.inputs, serverId: 12345 }).catch((e) => e);
+    const read = await rejection(host.read("1", "urn", { ...reg.inputs, serverId: 12345 }));
     expect(read.message).toMatch(/rejected the API token/);
     expect(host.stderr.join("")).not.toMatch(/\n\s+at /); // the host printed no stack of ours
     expect(host.stderr.join("")).not.toContain("vps_wrong_9x");
@@ -278,16 +279,16 @@ describe("errors a person can act on, without a stack", () => {
     const host = await newHost();
     await host.configure({ "vpsorg:apiToken": secret(TOKEN_A), "vpsorg:apiUrl": "http://127.0.0.1:9/api/v1" });
     const [reg] = await registeredInputs(() => new Backup("b", { serverId: 12345 }));
-    const error = await host.read("1", "urn", reg.inputs).catch((e) => e);
+    const error = await rejection(host.read("1", "urn", reg.inputs));
     expect(error.message).toMatch(
-      /Could not reach VPS.org at http:\/\/127.0.0.1:9\/api\/v1 \(ECONNREFUSED\). Check vpsorg:apiUrl \(or VPS_API_URL\).*npx vpsorg-emulator/,
+      /Could not reach VPS.org at http:\/\/127.0.0.1:9\/api\/v1 \(ECONNREFUSED\). Check vpsorg:apiUrl or VPS_API_URL.*npx vpsorg-emulator/,
     );
   });
 
   test("a server the account does not have is named", async () => {
     const engine = new MiniEngine(await newHost());
     const [reg] = await registeredInputs(() => new Backup("b", { serverId: 777 }));
-    const error = await engine.up(reg).catch((e) => e);
+    const error = await rejection(engine.up(reg));
     expect(error.message).toMatch(
       /^Server 777 is not visible to the API token of the default account \(from stack config vpsorg:apiToken\) at http:\/\/127\.0\.0\.1:\d+\/api\/v1: check serverId/,
     );

@@ -6,8 +6,9 @@ import { VpsOrgClient } from "../../provider/client";
 import { CheckFailed, MiniEngine, urnOf } from "../harness/engine";
 import { registeredInputs, runProgram } from "../harness/program";
 import { InitFailure } from "../harness/provider-host";
-import { lostAnswerThenListDown, TOKEN_A } from "../helpers/emulator";
+import { jobInProgress, lostAnswerThenListDown, TOKEN_A } from "../helpers/emulator";
 import { startHost, useStack } from "../helpers/stack";
+import { rejection } from "../helpers/expect";
 
 const ctx = useStack();
 const api = () => new VpsOrgClient({ token: TOKEN_A, baseUrl: ctx.url });
@@ -36,15 +37,7 @@ async function restartHost(extraEnv: NodeJS.ProcessEnv = {}): Promise<MiniEngine
   return engine;
 }
 
-async function waitForInProgress(kind: "snapshots" | "backups" = "snapshots") {
-  for (let i = 0; i < 200; i++) {
-    const state = await ctx.control.state();
-    const found = state[kind].find((s) => s.status === "in_progress");
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no ${kind} job started`);
-}
+const waitForInProgress = (kind: "snapshots" | "backups" = "snapshots") => jobInProgress(ctx.control, kind);
 
 test("seven releases with keep 3 leave exactly the three newest, made room for on a full server", async () => {
   await ctx.control.clearRequests();
@@ -85,7 +78,7 @@ test("a full server: frees its own oldest when keep allows, otherwise the quota 
   expect(itemsOf(v3).map((item) => item.trigger)).toEqual(["v3", "v2"]);
 
   // keep 3 = the new one, v3 and v2: nothing of its own may go, and others' are not its to delete.
-  const error = await ctx.engine.up(await snapshotHistory({ keep: 3, trigger: "v4" })).catch((e) => e);
+  const error = await rejection(ctx.engine.up(await snapshotHistory({ keep: 3, trigger: "v4" })));
   expect(error.message).toMatch(/server 12345 already has 5 snapshots; VPS.org allows at most 5 per server/);
   expect(error.message).toMatch(/holds 2 of them and keeps 3.*can free 0 of the 1 needed/);
   expect(error.message).toMatch(/Lower keep, or delete snapshots it does not manage/);
@@ -114,7 +107,7 @@ test("a job failing mid-rotation deletes nothing kept, says so, and the next up 
   await ctx.engine.up(await snapshotHistory({ keep: 2, trigger: "v1" }));
   const before = itemsOf(await ctx.engine.up(await snapshotHistory({ keep: 2, trigger: "v2" })));
   await ctx.control.settings({ manual: true });
-  const pending = ctx.engine.up(await snapshotHistory({ keep: 2, trigger: "v3" })).catch((e) => e);
+  const pending = rejection(ctx.engine.up(await snapshotHistory({ keep: 2, trigger: "v3" })));
   await ctx.control.failJob("snapshots", (await waitForInProgress()).id);
   const error = await pending;
   expect(error.message).toMatch(
@@ -139,7 +132,7 @@ test("a job failing mid-rotation deletes nothing kept, says so, and the next up 
 test("a timed-out wait records the new item; the next up waits for it instead of posting again", async () => {
   await ctx.control.settings({ manual: true });
   await ctx.control.clearRequests();
-  const error = await ctx.engine.up(await snapshotHistory({ trigger: "v1", waitTimeout: "1s" })).catch((e) => e);
+  const error = await rejection(ctx.engine.up(await snapshotHistory({ trigger: "v1", waitTimeout: "1s" })));
   expect(error).toBeInstanceOf(InitFailure);
   expect(error.message).toMatch(/still "in_progress" after 1s.*next `pulumi up` waits for it again/);
   const recorded = ctx.engine.resources.get(HISTORY_URN)!;
@@ -159,7 +152,7 @@ test("a host killed while create waits: the next up adopts the item it started, 
   await ctx.control.settings({ manual: true });
   await ctx.control.clearRequests();
   const reg = await snapshotHistory({ trigger: "v1" });
-  const dying = ctx.engine.up(reg).catch((e) => e);
+  const dying = rejection(ctx.engine.up(reg));
   const started = await waitForInProgress();
   const killed = restartHost(); // the CI runner dies: the engine never learns the id
   expect(await dying).toBeInstanceOf(Error);
@@ -199,7 +192,7 @@ test("a lost answer VPS.org cannot be asked about in time: the error says one ma
   await ctx.control.clearRequests();
   await lostAnswerThenListDown(ctx.control, "snapshots", 50);
   const reg = await snapshotHistory({ trigger: "v1" });
-  const error = await engine.up(reg).catch((e) => e);
+  const error = await rejection(engine.up(reg));
   expect(error.message).toMatch(
     /A snapshot may exist: the next `pulumi up` finds it by its marker \[pulumi:[a-z0-9]{10}\] and adopts it/,
   );
@@ -266,7 +259,7 @@ test("a host killed while an update waits: the next up adopts the new release's 
   await ctx.control.settings({ manual: true });
   await ctx.control.clearRequests();
   const reg = await snapshotHistory({ keep: 2, trigger: "v3" });
-  const dying = ctx.engine.up(reg).catch((e) => e);
+  const dying = rejection(ctx.engine.up(reg));
   const started = await waitForInProgress();
   const killed = restartHost();
   expect(await dying).toBeInstanceOf(Error);
@@ -347,7 +340,7 @@ test("check names each bad property, without any request", async () => {
     [{ trigger: "v1", account: "my account" }, "account", /letters, digits, hyphens or underscores/],
   ];
   for (const [args, property, reason] of cases) {
-    const error = await ctx.engine.up(await snapshotHistory(args)).catch((e) => e);
+    const error = await rejection(ctx.engine.up(await snapshotHistory(args)));
     expect(error).toBeInstanceOf(CheckFailed);
     expect(error.failures).toEqual([{ property, reason: expect.stringMatching(reason) }]);
   }
@@ -390,7 +383,7 @@ test("BackupHistory on a full server: frees its own oldest manual backup when ke
   expect(await manualBackups()).toHaveLength(10);
   const second = await ctx.engine.up(await reg("sha-2", 1));
   expect(itemsOf(second).map((item) => item.trigger)).toEqual(["sha-2"]);
-  const error = await ctx.engine.up(await reg("sha-3", 2)).catch((e) => e);
+  const error = await rejection(ctx.engine.up(await reg("sha-3", 2)));
   expect(error.message).toMatch(/server 12345 already has 10 manual backups; VPS.org allows at most 10 per server/);
   const left = await manualBackups();
   expect(left).toHaveLength(10);

@@ -5,8 +5,9 @@ import { restoreFromBackup, restoreFromSnapshot, VpsOrgClient } from "../../prov
 import { CheckFailed } from "../harness/engine";
 import { registeredInputs, runProgram } from "../harness/program";
 import { InitFailure } from "../harness/provider-host";
-import { TOKEN_A } from "../helpers/emulator";
+import { TOKEN_A, until } from "../helpers/emulator";
 import { useStack } from "../helpers/stack";
+import { rejection } from "../helpers/expect";
 
 const ctx = useStack();
 const api = () => new VpsOrgClient({ token: TOKEN_A, baseUrl: ctx.url });
@@ -24,7 +25,7 @@ test("the restore happens on create; the server passes through restoring back to
     restoreSnapshot("rollback", { snapshotId: 801, acknowledgeDataLoss: true }),
   );
   const pending = ctx.engine.up(reg);
-  for (let i = 0; i < 100 && (await serverStatus()) !== "restoring"; i++) await new Promise((r) => setTimeout(r, 20));
+  await until("server 12345 restoring", async () => (await serverStatus()) === "restoring");
   expect(await serverStatus()).toBe("restoring");
   await ctx.control.finishRestore(12345);
   const state = await pending;
@@ -80,7 +81,7 @@ test("changing only waitTimeout does not restore; removing the restore leaves th
 
 test("without acknowledgeDataLoss, check fails and says what would be lost", async () => {
   const [reg] = await registeredInputs(() => restoreSnapshot("rollback", { snapshotId: 801 } as never));
-  const error = await ctx.engine.up(reg).catch((e) => e);
+  const error = await rejection(ctx.engine.up(reg));
   expect(error).toBeInstanceOf(CheckFailed);
   expect(error.failures).toEqual([
     {
@@ -93,7 +94,7 @@ test("without acknowledgeDataLoss, check fails and says what would be lost", asy
   const [bad] = await registeredInputs(() =>
     restoreBackup("bad", { serverId: "12345" as never, backupId: 501, acknowledgeDataLoss: false as never }),
   );
-  const failures = ((await ctx.engine.up(bad).catch((e) => e)) as CheckFailed).failures;
+  const failures = ((await rejection(ctx.engine.up(bad))) as CheckFailed).failures;
   expect(failures.map((f) => f.property).sort()).toEqual(["acknowledgeDataLoss", "serverId"]);
   expect(await restoresSent()).toBe(0);
 });
@@ -103,7 +104,7 @@ test("a server not in a valid state gives an error naming the server and its sta
   const [reg] = await registeredInputs(() =>
     restoreSnapshot("rollback", { snapshotId: 801, acknowledgeDataLoss: true }),
   );
-  const error = await ctx.engine.up(reg).catch((e) => e);
+  const error = await rejection(ctx.engine.up(reg));
   expect(error.message).toMatch(/server 12345 \(web-server-01\) cannot be restored now: its status is "suspended"/);
   expect(error).not.toBeInstanceOf(InitFailure);
   expect(ctx.engine.resources.size).toBe(0);
@@ -134,7 +135,7 @@ test("a snapshot id still in_progress is waited for; a restore is never started 
   await new Promise((r) => setTimeout(r, 300));
   expect(await restoresSent()).toBe(0);
   await ctx.control.completeJob("snapshots", made.id);
-  for (let i = 0; i < 100 && (await serverStatus()) !== "restoring"; i++) await new Promise((r) => setTimeout(r, 20));
+  await until("server 12345 restoring", async () => (await serverStatus()) === "restoring");
   await ctx.control.finishRestore(12345);
   expect((await pending).outputs.serverStatus).toBe("active");
   expect(await restoresSent()).toBe(1);
@@ -145,7 +146,7 @@ test("a wait that times out is recorded; the next up waits again and does not re
   const [reg] = await registeredInputs(() =>
     restoreBackup("restore", { serverId: 12345, backupId: 499, acknowledgeDataLoss: true, waitTimeout: "1s" }),
   );
-  const error = await ctx.engine.up(reg).catch((e) => e);
+  const error = await rejection(ctx.engine.up(reg));
   expect(error).toBeInstanceOf(InitFailure);
   expect(error.message).toMatch(/still "restoring" after 1s.*does not restore a second time/);
   await ctx.control.finishRestore(12345);
@@ -192,7 +193,7 @@ describe("the imperative restores for scripts", () => {
     const result = await restoreFromBackup(client, 12345, 499);
     expect(result.server.status).toBe("restoring");
     expect(result.finishedAt).toBeNull();
-    const error = await restoreFromBackup(client, 12345, 499, { wait: { timeoutMs: 5000 } }).catch((e) => e);
+    const error = await rejection(restoreFromBackup(client, 12345, 499, { wait: { timeoutMs: 5000 } }));
     expect(error.message).toMatch(/server 12345 \(web-server-01\) cannot be restored now: its status is "restoring"/);
   });
 });

@@ -5,8 +5,9 @@ import { VpsOrgClient } from "../../provider/client";
 import { CheckFailed } from "../harness/engine";
 import { registeredInputs, runProgram } from "../harness/program";
 import { InitFailure } from "../harness/provider-host";
-import { TOKEN_A } from "../helpers/emulator";
+import { jobInProgress, TOKEN_A } from "../helpers/emulator";
 import { useStack } from "../helpers/stack";
+import { rejection } from "../helpers/expect";
 
 const ctx = useStack();
 const api = () => new VpsOrgClient({ token: TOKEN_A, baseUrl: ctx.url });
@@ -72,7 +73,7 @@ test("check reports each bad property with a reason, without any request", async
   ];
   for (const [args, property, reason] of cases) {
     const reg = await registration(args as never);
-    const error = await ctx.engine.up(reg).catch((e) => e);
+    const error = await rejection(ctx.engine.up(reg));
     expect(error).toBeInstanceOf(CheckFailed);
     expect(error.failures).toEqual([{ property, reason: expect.stringMatching(reason) }]);
   }
@@ -82,7 +83,7 @@ test("check reports each bad property with a reason, without any request", async
 test("a wait that times out records the snapshot with its id; the next up resumes it", async () => {
   await ctx.control.settings({ manual: true });
   const reg = await registration({ serverId: 12345, waitTimeout: "1s" });
-  const error = await ctx.engine.up(reg).catch((e) => e);
+  const error = await rejection(ctx.engine.up(reg));
   expect(error).toBeInstanceOf(InitFailure);
   expect(error.message).toMatch(/still "in_progress" after 1s.*next `pulumi up` waits for it again/);
   const recorded = ctx.engine.resources.get(
@@ -104,13 +105,9 @@ test("a wait that times out records the snapshot with its id; the next up resume
 test("a failed job says so and leaves nothing behind", async () => {
   await ctx.control.settings({ manual: true });
   const reg = await registration({ serverId: 12345 });
-  const pending = ctx.engine.up(reg).catch((e) => e);
-  let created: { id: number } | undefined;
-  for (let i = 0; i < 50 && !created; i++) {
-    await new Promise((r) => setTimeout(r, 20));
-    created = (await snapshotsOn12345()).find((s) => s.status === "in_progress");
-  }
-  await ctx.control.failJob("snapshots", created!.id);
+  const pending = rejection(ctx.engine.up(reg));
+  const created = await jobInProgress(ctx.control, "snapshots");
+  await ctx.control.failJob("snapshots", created.id);
   const error = await pending;
   expect(error.message).toMatch(/ended with status "failed".*was deleted; nothing was recorded/);
   expect(ctx.engine.resources.size).toBe(0);
@@ -131,7 +128,7 @@ test("refresh notices a snapshot deleted outside Pulumi and drops it; destroy of
 
 test("the sixth snapshot gets an error naming the server, the count, the limit and the ways out", async () => {
   for (const name of ["a", "b", "c"]) await ctx.engine.up(await registration({ serverId: 12345, name }, name));
-  const error = await ctx.engine.up(await registration({ serverId: 12345 }, "one-more")).catch((e) => e);
+  const error = await rejection(ctx.engine.up(await registration({ serverId: 12345 }, "one-more")));
   expect(error.message).toMatch(/server 12345 already has 5 snapshots/);
   expect(error.message).toMatch(/at most 5 per server/);
   expect(error.message).toMatch(/deleteBeforeReplace: true/);
@@ -167,12 +164,10 @@ test("adoptId brings an existing snapshot under management without creating one"
   expect(ctx.engine.log.at(-1)?.step).toBe("same");
   expect(again.id).toBe("801");
 
-  const wrong = await ctx.engine
-    .up(await registration({ serverId: 12345, adoptId: 801, name: "other-name" }, "mismatch"))
-    .catch((e) => e);
+  const wrong = await rejection(
+    ctx.engine.up(await registration({ serverId: 12345, adoptId: 801, name: "other-name" }, "mismatch")),
+  );
   expect(wrong.message).toMatch(/adoptId: snapshot 801 is named "pre-migration-snapshot", not "other-name"/);
-  const missing = await ctx.engine
-    .up(await registration({ serverId: 12345, adoptId: 4242 }, "missing"))
-    .catch((e) => e);
+  const missing = await rejection(ctx.engine.up(await registration({ serverId: 12345, adoptId: 4242 }, "missing")));
   expect(missing.message).toMatch(/adoptId: snapshot 4242 does not exist on server 12345/);
 });

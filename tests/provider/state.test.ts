@@ -11,6 +11,7 @@ import { registeredInputs } from "../harness/program";
 import { ProviderHost, secret } from "../harness/provider-host";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
 import { PROGRAM_DIR } from "../helpers/stack";
+import { rejection } from "../helpers/expect";
 
 const ctx = useEmulator({ snapshotDurationMs: 100, backupDurationMs: 100 });
 const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...cleanEnv } = process.env;
@@ -92,7 +93,7 @@ test("no token anywhere is one clear error that says how to set it", async () =>
   const [snap] = await registrations();
   await withHost(PROGRAM_DIR, {}, async (host) => {
     await host.configure({ "vpsorg:apiUrl": ctx.url });
-    const error = await new MiniEngine(host).up(snap).catch((e) => e);
+    const error = await rejection(new MiniEngine(host).up(snap));
     expect(error.message).toMatch(/No VPS.org API token: run `pulumi config set --secret vpsorg:apiToken <token>`/);
     expect(error.message).toMatch(/VPS_API_TOKEN/);
   });

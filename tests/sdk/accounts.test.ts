@@ -7,6 +7,7 @@ import { registeredInputs, runProgram } from "../harness/program";
 import { InitFailure, type ProviderHost, secret } from "../harness/provider-host";
 import { TOKEN_A, TOKEN_B, useEmulator } from "../helpers/emulator";
 import { programConfig, setProgramConfig, startHost } from "../helpers/stack";
+import { rejection } from "../helpers/expect";
 
 const ctx = useEmulator({ snapshotDurationMs: 150, backupDurationMs: 150 });
 let host: ProviderHost;
@@ -62,12 +63,12 @@ test("one stack, two accounts: each Snapshot and Backup lands in its own account
 
 test("an account without a token is one error naming the config key and the environment variable", async () => {
   const [reg] = await registeredInputs(() => new Snapshot("s", { serverId: 12345, account: "third" }));
-  const error = await new MiniEngine(host).up(reg).catch((e) => e);
+  const error = await rejection(new MiniEngine(host).up(reg));
   expect(error.message).toBe(
     'No VPS.org API token for account "third": run `pulumi config set --secret --path ' +
       "vpsorg:accounts.third.apiToken <token>` or set the VPS_API_TOKEN_THIRD environment variable.",
   );
-  const lookup = await getBackups({}, { account: "third" }).catch((e) => e);
+  const lookup = await rejection(getBackups({}, { account: "third" }));
   expect(lookup.message).toMatch(/No VPS.org API token for account "third".*VPS_API_TOKEN_THIRD/);
 });
 
@@ -83,7 +84,7 @@ test("a named account's token may come from the environment (VPS_API_TOKEN_<NAME
 
 test("an invalid account name fails check before any request", async () => {
   const [reg] = await registeredInputs(() => new Backup("b", { serverId: 12345, account: "prod eu" }));
-  const error = await new MiniEngine(host).up(reg).catch((e) => e);
+  const error = await rejection(new MiniEngine(host).up(reg));
   expect(error.failures).toEqual([{ property: "account", reason: expect.stringMatching(/account must be 1 to 64/) }]);
   expect(() => new Account("prod eu")).toThrow(/Account name must be 1 to 64/);
 });
@@ -120,7 +121,7 @@ describe("customTimeouts", () => {
       () => new Snapshot("t", { serverId: 12345 }, { customTimeouts: { create: "1s" } }),
     );
     const engine = new MiniEngine(host);
-    const error = await engine.up(reg).catch((e) => e);
+    const error = await rejection(engine.up(reg));
     expect(error).toBeInstanceOf(InitFailure);
     expect(error.message).toMatch(/still "in_progress" after 1s/);
     await ctx.control.completeJob("snapshots", error.id);

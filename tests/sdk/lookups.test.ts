@@ -12,6 +12,7 @@ import {
 import { runProgram } from "../harness/program";
 import { TOKEN_A, TOKEN_B } from "../helpers/emulator";
 import { setProgramConfig, useStack } from "../helpers/stack";
+import { rejection } from "../helpers/expect";
 
 const ctx = useStack();
 const opts = () => ({ apiToken: TOKEN_A, apiUrl: ctx.url });
@@ -32,7 +33,7 @@ describe("getSnapshots / getSnapshot", () => {
 
   test("finds one by name or pattern; several need mostRecent; none is an error", async () => {
     expect((await getSnapshot({ serverId: 12345, name: "weekly-snapshot-2025-01-08" }, opts())).id).toBe(798);
-    const several = await getSnapshot({ serverId: 12345, nameRegex: "snapshot" }, opts()).catch((e) => e);
+    const several = await rejection(getSnapshot({ serverId: 12345, nameRegex: "snapshot" }, opts()));
     expect(several).toBeInstanceOf(LookupError);
     expect(several.message).toMatch(
       /2 matches .*801 pre-migration-snapshot.*798 weekly-snapshot-2025-01-08.*mostRecent: true/,
@@ -66,7 +67,7 @@ describe("getBackups / getBackup", () => {
 
   test("one backup; the newest with mostRecent; several or none are errors", async () => {
     expect((await getBackup({ serverId: 12345, backupType: "manual" }, opts())).id).toBe(499);
-    const several = await getBackup({ serverId: 12345, backupType: "automatic" }, opts()).catch((e) => e);
+    const several = await rejection(getBackup({ serverId: 12345, backupType: "automatic" }, opts()));
     expect(several.message).toMatch(/2 matches for automatic backup on server 12345: 501 automatic .*; 495 automatic/);
     expect((await getBackup({ serverId: 12345, backupType: "automatic", mostRecent: true }, opts())).id).toBe(501);
     const added = await ctx.control.addServer({ token: TOKEN_A, name: "empty" });
