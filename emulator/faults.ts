@@ -20,8 +20,8 @@ export const faultRuleSchema = z
     retryAfter: z.number().nonnegative().optional(),
     /** With `status`: the body to answer (default `{"detail": "Injected fault"}`); a string is sent as it is. */
     body: z.unknown().optional(),
-    /** With `status`: the Content-Type of the answer (e.g. "text/html", as a proxy's error page). */
-    contentType: z.string().optional(),
+    /** With `status`: headers of the answer (a proxy's `Content-Type: text/html`, a redirect's `Location`). */
+    headers: z.record(z.string(), z.string()).optional(),
     /**
      * "drop": close the connection before handling (nothing happens).
      * "commit-then-drop": handle the request (it takes effect), then close without answering.

@@ -1,12 +1,15 @@
 // Counts API requests by method and route pattern ("GET /api/v1/snapshots/"), so tests can say
-// "preview sent no request" and benchmarks can count list calls. Requests the rate limit turned
-// away with 429 are counted in both: every request sent, and separately those refused.
+// "preview sent no request" and benchmarks can count list calls; and by User-Agent, so tests can
+// say who sent them. Requests the rate limit turned away with 429 are counted in both: every
+// request sent, and separately those refused.
 export class RequestCounter {
   #byRoute = new Map<string, number>();
   #limitedByRoute = new Map<string, number>();
+  #byUserAgent = new Map<string, number>();
 
-  add(method: string, route: string): void {
+  add(method: string, route: string, userAgent = "(none)"): void {
     bump(this.#byRoute, `${method} ${route}`);
+    bump(this.#byUserAgent, userAgent);
   }
 
   /** A request (already counted by `add`) that the rate limit answered with 429. */
@@ -17,16 +20,19 @@ export class RequestCounter {
   clear(): void {
     this.#byRoute.clear();
     this.#limitedByRoute.clear();
+    this.#byUserAgent.clear();
   }
 
   snapshot(): {
     total: number;
     byRoute: Record<string, number>;
     rateLimited: { total: number; byRoute: Record<string, number> };
+    byUserAgent: Record<string, number>;
   } {
     return {
       ...summary(this.#byRoute),
       rateLimited: summary(this.#limitedByRoute),
+      byUserAgent: summary(this.#byUserAgent).byRoute,
     };
   }
 }

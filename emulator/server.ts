@@ -66,7 +66,7 @@ export function buildEmulatorApp(options: EmulatorOptions = {}) {
   app.addHook("onRequest", async (req, reply) => {
     if (!req.url.startsWith(`${API_PREFIX}/`)) return;
     const route = req.routeOptions.url ?? "(unknown)";
-    counter.add(req.method, route);
+    counter.add(req.method, route, req.headers["user-agent"]);
     // The rate limit comes first: a refused request does nothing, not even take a fault.
     const retryAfter = limiter.take(req.headers.authorization ?? "");
     if (retryAfter !== undefined) {
@@ -85,7 +85,7 @@ export function buildEmulatorApp(options: EmulatorOptions = {}) {
       }
       if (rule.status !== undefined) {
         if (rule.retryAfter !== undefined) reply.header("Retry-After", String(rule.retryAfter));
-        if (rule.contentType !== undefined) reply.header("Content-Type", rule.contentType);
+        for (const [name, value] of Object.entries(rule.headers ?? {})) reply.header(name, value);
         return reply.code(rule.status).send(rule.body ?? { detail: "Injected fault" });
       }
       if (rule.effect) (req as { afterEffect?: string }).afterEffect = rule.effect;

@@ -10,7 +10,7 @@ export interface Control {
   settings(patch: Record<string, unknown>): Promise<void>;
   faults(rules: Record<string, unknown>[]): Promise<void>;
   clearFaults(): Promise<void>;
-  requests(): Promise<{ total: number; byRoute: Record<string, number> }>;
+  requests(): Promise<{ total: number; byRoute: Record<string, number>; byUserAgent: Record<string, number> }>;
   /** Requests to one route (as the emulator names it, e.g. "POST /api/v1/snapshots/") since the last clear. */
   count(route: string): Promise<number>;
   clearRequests(): Promise<void>;
