@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_TOKEN, startEmulator } from "./server";
+import { DEFAULT_TOKEN, PASTABLE_TOKEN, startEmulator, TOKEN_RULE } from "./server";
 import { DEFAULT_SETTINGS as D } from "./state";
 
 /** Exit codes, as --help lists them. */
@@ -18,7 +18,8 @@ Starts a local emulator of the VPS.org API (servers, backups, snapshots, restore
 options:
   --port N                 port to listen on (default 0: a free port, printed on start)
   --host ADDRESS           address to listen on (default 127.0.0.1)
-  --token TOKEN            an accepted API token; repeat for several accounts (default ${DEFAULT_TOKEN})
+  --token [NAME=]TOKEN     an accepted API token, one account each; repeat for several (default ${DEFAULT_TOKEN}).
+                           NAME names the account in the lines to paste (default account2, account3 ...)
   --manual                 jobs stay in_progress until completed through the control API
   --backup-duration MS     time until a backup is completed (default ${D.backupDurationMs})
   --snapshot-duration MS   time until a snapshot is completed (default ${D.snapshotDurationMs})
@@ -28,8 +29,9 @@ options:
   --version                print the version and exit
   -h, --help               print this help and exit
 
-The first token's account holds the vendor's example server 12345 with its backups and snapshots;
-every other token is an account with a server of its own. Control API (no token): <origin>/_emulator/.
+The first token's account is the default account: it holds the vendor's example server 12345 with its
+backups and snapshots. Every other token is an account with a server of its own. A token may hold only
+letters, digits and - . _ ~ + / (then =), as HTTP bearer tokens do. Control API (no token): <origin>/_emulator/.
 Exit codes: 0 stopped by SIGINT/SIGTERM, ${EXIT_USAGE} bad arguments, ${EXIT_CANNOT_START} cannot start (port in use, address not available).`;
 
 /** The emulator package's version: dist/cli.js reads ../package.json, the source ./package.json. */
@@ -80,12 +82,60 @@ function whole(name: string, value: string | undefined, max = Number.MAX_SAFE_IN
   return n;
 }
 
+/** An account's name, as the provider takes it (vpsorg:accounts.<name>, VPS_API_TOKEN_<NAME>). */
+const ACCOUNT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+interface Account {
+  name: string;
+  token: string;
+}
+
+/** `--token vps_a --token prod=vps_b`: the default account first, then named ones. */
+function accounts(given: string[] | undefined): Account[] {
+  const specs = given?.length ? given : [DEFAULT_TOKEN];
+  return specs.map((spec, index) => {
+    // NAME=TOKEN: a token's own "=" only ever ends it. The first account is the default one, unnamed.
+    const named = /^([^=]+)=([^=].*)$/.exec(spec);
+    const name = index === 0 ? "default" : (named?.[1] ?? `account${index + 1}`);
+    const token = named ? named[2] : spec;
+    if (!PASTABLE_TOKEN.test(token)) {
+      throw new UsageError(`--token ${JSON.stringify(token)} cannot be pasted as it is: ${TOKEN_RULE}`);
+    }
+    if (index > 0 && !ACCOUNT_NAME.test(name)) {
+      throw new UsageError(`--token ${JSON.stringify(spec)}: an account name is 1 to 64 letters, digits, - or _`);
+    }
+    return { name, token };
+  });
+}
+
+/** The environment variable suffix of an account, as the provider reads it: `prod-eu` is PROD_EU. */
+const envSuffix = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+
+/** What a user pastes to point the provider at the emulator, for every account. */
+function pasteLines(url: string, list: Account[], servers: string[]): string[] {
+  const [first, ...others] = list;
+  return [
+    "accounts (one per token) and the server each starts with:",
+    ...list.map((a, i) => `  ${a.name}: ${a.token}  ${servers[i]}`),
+    "",
+    "Point the provider and the client at it:",
+    `  export VPS_API_URL=${url}`,
+    `  export VPS_API_TOKEN=${first.token}`,
+    ...others.map((a) => `  export VPS_API_TOKEN_${envSuffix(a.name)}=${a.token}`),
+    "or, for a stack:",
+    `  pulumi config set vpsorg:apiUrl ${url}`,
+    `  pulumi config set --secret vpsorg:apiToken ${first.token}`,
+    ...others.map((a) => `  pulumi config set --secret --path vpsorg:accounts.${a.name}.apiToken ${a.token}`),
+  ];
+}
+
 async function main(): Promise<void> {
   const values = parse(process.argv.slice(2));
   if (values.help) return void console.log(USAGE);
   if (values.version) return void console.log(version());
   const port = whole("port", values.port, 65535);
-  const tokens = values.token?.length ? values.token : [DEFAULT_TOKEN];
+  const list = accounts(values.token);
+  const tokens = list.map((a) => a.token);
   let emulator;
   try {
     emulator = await startEmulator({
@@ -102,20 +152,17 @@ async function main(): Promise<void> {
   } catch (error) {
     throw cannotListen(error as NodeJS.ErrnoException, values.host, port) ?? error;
   }
-  const accounts = tokens.map((t, i) => `  ${t}${i === 0 ? "  (the vendor's example server 12345)" : ""}`);
+  const servers = list.map((_a, account) => {
+    const [server] = emulator.state.serversOf(account);
+    if (account === 0)
+      return `server ${server.id} (${server.name}: the vendor's example, with its backups and snapshots)`;
+    return `server ${server.id} (${server.name})`;
+  });
   console.log(
     [
       `vpsorg-emulator ${version()} listening on ${emulator.url}`,
       `control API: ${emulator.controlUrl}`,
-      `token${tokens.length > 1 ? "s, one account each" : ""}:`,
-      ...accounts,
-      "",
-      "Point the provider and the client at it:",
-      `  export VPS_API_URL=${emulator.url}`,
-      `  export VPS_API_TOKEN=${tokens[0]}`,
-      "or, for a stack:",
-      `  pulumi config set vpsorg:apiUrl ${emulator.url}`,
-      `  pulumi config set --secret vpsorg:apiToken ${tokens[0]}`,
+      ...pasteLines(emulator.url, list, servers),
       "",
       "Ctrl-C stops it.",
     ].join("\n"),

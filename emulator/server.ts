@@ -34,11 +34,17 @@ export interface Emulator {
 /** The token the emulator accepts when given none: one account. */
 export const DEFAULT_TOKEN = "vps_test_token";
 
+/** A token that pastes into a shell unquoted and into an HTTP header as it is: RFC 6750's token68. */
+export const PASTABLE_TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+export const TOKEN_RULE = "a token may hold only letters, digits and - . _ ~ + / (then =), as HTTP bearer tokens do";
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function buildEmulatorApp(options: EmulatorOptions = {}) {
   const { tokens = [DEFAULT_TOKEN], port: _port, host: _host, log = false, ...settings } = options;
   if (tokens.length === 0) throw new Error("the emulator needs at least one token");
+  const bad = tokens.find((token) => !PASTABLE_TOKEN.test(token));
+  if (bad !== undefined) throw new Error(`the token ${JSON.stringify(bad)} cannot be used: ${TOKEN_RULE}`);
   const state = new EmulatorState(tokens, settings);
   seed(state);
   const faults = new FaultInjector();

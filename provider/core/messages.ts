@@ -59,7 +59,13 @@ export function checkOwner(serverId: number | string, source: CredentialSource |
   return `check serverId, and that the token${url} are those of the account that owns server ${serverId}.`;
 }
 
-const UNREACHABLE: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const UNREACHABLE: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
 /** The message a person can act on, for an error from the client or the API. */
 export function explain(error: unknown, context: ErrorContext = {}): string {

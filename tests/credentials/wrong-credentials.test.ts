@@ -241,7 +241,13 @@ describe("a wrong credential leaves everything in place, with one clear error", 
   test("a proxy answering 404 in HTML in front of the API", async () => {
     const html = "<html><body><h1>404 Not Found</h1>nginx</body></html>";
     await ctx.control.faults([
-      { method: "GET", path: "/(snapshots|backups|servers)/", status: 404, body: html, headers: { "Content-Type": "text/html" } },
+      {
+        method: "GET",
+        path: "/(snapshots|backups|servers)/",
+        status: 404,
+        body: html,
+        headers: { "Content-Type": "text/html" },
+      },
       { method: "DELETE", status: 404, body: html, headers: { "Content-Type": "text/html" } },
     ]);
     try {

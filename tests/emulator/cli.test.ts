@@ -60,27 +60,44 @@ async function started(args: string[], use: (printed: string) => Promise<void>):
   return ended;
 }
 
-test("on start it prints the URL, the tokens and export lines that work as printed", async () => {
-  const ended = await started(["--port", "0", "--token", "vps_a", "--token", "vps_b"], async (printed) => {
+test("on start it prints the URL, every account with its server, and lines to paste that work as printed", async () => {
+  const args = ["--port", "0", "--token", "vps_a", "--token", "vps_b", "--token", "prod=vps_c"];
+  const ended = await started(args, async (printed) => {
     expect(printed).toMatch(/^vpsorg-emulator \d+\.\d+\.\d+ listening on http:\/\/127\.0\.0\.1:\d+\/api\/v1$/m);
     expect(printed).toMatch(/^control API: http:\/\/127\.0\.0\.1:\d+\/_emulator$/m);
-    expect(printed).toMatch(/^ {2}vps_a {2}\(the vendor's example server 12345\)$/m);
-    expect(printed).toMatch(/^ {2}vps_b$/m);
+    expect(printed).toMatch(/^ {2}default: vps_a {2}server 12345 \(web-server-01: the vendor's example/m);
+    const servers = Object.fromEntries(
+      [...printed.matchAll(/^ {2}(\w+): (\S+) {2}server (\d+) /gm)].map((m) => [m[2], Number(m[3])]),
+    );
+    expect(Object.keys(servers)).toEqual(["vps_a", "vps_b", "vps_c"]);
     const exported = Object.fromEntries([...printed.matchAll(/^ {2}export (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
-    expect(Object.keys(exported)).toEqual(["VPS_API_URL", "VPS_API_TOKEN"]);
+    expect(exported).toMatchObject({
+      VPS_API_TOKEN: "vps_a",
+      VPS_API_TOKEN_ACCOUNT2: "vps_b",
+      VPS_API_TOKEN_PROD: "vps_c",
+    });
     expect(printed).toContain(`pulumi config set vpsorg:apiUrl ${exported.VPS_API_URL}\n`);
     expect(printed).toContain("pulumi config set --secret vpsorg:apiToken vps_a\n");
-
-    const servers = await new VpsOrgClient({
-      token: exported.VPS_API_TOKEN,
-      baseUrl: exported.VPS_API_URL,
-    }).servers.list();
-    expect(servers[0]).toMatchObject({ id: 12345, name: "web-server-01" });
-    const others = await new VpsOrgClient({ token: "vps_b", baseUrl: exported.VPS_API_URL }).servers.list();
-    expect(others[0].id).not.toBe(12345);
+    expect(printed).toContain("pulumi config set --secret --path vpsorg:accounts.account2.apiToken vps_b\n");
+    expect(printed).toContain("pulumi config set --secret --path vpsorg:accounts.prod.apiToken vps_c\n");
+    // Each printed token sees the server printed beside it, and only that one.
+    for (const [token, serverId] of Object.entries(servers)) {
+      const seen = await new VpsOrgClient({ token, baseUrl: exported.VPS_API_URL }).servers.list();
+      expect([token, seen.map((s) => s.id)]).toEqual([token, [serverId]]);
+    }
   });
   expect(ended).toMatchObject({ code: 0, stderr: "" }); // SIGTERM: closed cleanly
 });
+
+test.each([["vps a"], ['vps"a'], ["prod=vps a"], ["vps_a;rm"]])(
+  "a token that cannot be pasted (%j) is refused, exit code 2",
+  async (token) => {
+    const { code, stdout, stderr } = await run(["--token", "vps_ok", "--token", token]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^vpsorg-emulator: --token ".*" cannot be pasted as it is: a token may hold only letters/);
+  },
+);
 
 test("a port in use is one line saying so and how to choose another, exit code 3", async () => {
   const busy: Server = createServer();

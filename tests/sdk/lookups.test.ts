@@ -97,6 +97,35 @@ describe("configuration", () => {
   });
 });
 
+describe("errors say what the resources' errors say", () => {
+  test("a rejected token names where it came from, never its value", async () => {
+    setProgramConfig("vps_wrong_Q4s8dF1g", ctx.url);
+    try {
+      const error = await rejection(getSnapshots({ serverId: 12345 }));
+      expect(error).toBeInstanceOf(LookupError);
+      expect(error.message).toBe(
+        `VPS.org rejected the API token of the default account (from stack config vpsorg:apiToken) at ${ctx.url} ` +
+          "(401: Invalid token). Set a valid token: run `pulumi config set --secret vpsorg:apiToken <token>` or set " +
+          "the VPS_API_TOKEN environment variable.",
+      );
+      const option = await rejection(getSnapshots({}, { apiToken: "vps_wrong_Q4s8dF1g", apiUrl: ctx.url }));
+      expect(option.message).toMatch(
+        /^VPS.org rejected the API token of the default account \(from the apiToken option\)/,
+      );
+      expect(`${error.message}${option.message}`).not.toContain("vps_wrong_Q4s8dF1g");
+    } finally {
+      setProgramConfig(TOKEN_A, ctx.url);
+    }
+  });
+
+  test("an API that cannot be reached names the URL and the remedy", async () => {
+    const error = await rejection(getBackups({}, { apiToken: TOKEN_A, apiUrl: "http://127.0.0.1:9/api/v1" }));
+    expect(error.message).toMatch(
+      /^Could not reach VPS.org at http:\/\/127\.0\.0\.1:9\/api\/v1 \(ECONNREFUSED\)\. Check vpsorg:apiUrl or VPS_API_URL.*npx vpsorg-emulator/,
+    );
+  });
+});
+
 test("in a program: lookups run in preview (reads only) and feed a restore of the latest backup on up", async () => {
   const program = () => {
     const latest = getBackupOutput({ serverId: 12345, backupType: "automatic", mostRecent: true }, opts());
