@@ -2,8 +2,8 @@
 // Every policy of a scenario gets the same schedule; every interval and job duration is divided by
 // `scale`, and every time reported is multiplied back (so tables read in real-world seconds).
 
-export type ScenarioId = "single" | "fleet" | "limited" | "refresh" | "memory";
-export const SCENARIO_IDS: ScenarioId[] = ["single", "fleet", "limited", "refresh", "memory"];
+export type ScenarioId = "single" | "fleet" | "limited" | "refresh" | "memory" | "processes";
+export const SCENARIO_IDS: ScenarioId[] = ["single", "fleet", "limited", "refresh", "memory", "processes"];
 
 export interface BenchConfig {
   mode: "full" | "quick" | "custom";
@@ -17,10 +17,18 @@ export interface BenchConfig {
   fleet: { waits: number; servers: number };
   /** (c) many waits at once behind the emulator's rate limit (real-scale rate). */
   limited: { waits: number; servers: number; requestsPerMinute: number; burst: number };
-  /** (d) a refresh: one read per resource, all at once. */
-  refresh: { resources: number; servers: number };
+  /**
+   * (d) a refresh: one read per resource, all at once; `gone` of them were deleted outside Pulumi
+   * (ours proves them gone before it drops them: see provider/operations/proof.ts).
+   */
+  refresh: { resources: number; servers: number; gone: number };
   /** (e) memory only: this many waits at once, no limit, every job the same length (real seconds). */
   memory: { waits: number; servers: number; jobDurationS: number };
+  /**
+   * (f) several provider processes on one account: the same waits behind the same rate limit, from
+   * one process, then split over `processes` (each its own servers, as stacks of a monorepo), ours only.
+   */
+  processes: { waits: number; servers: number; processes: number; requestsPerMinute: number; burst: number };
   /** Job durations of (b) and (c), drawn uniformly from this range (real seconds): the vendor's 3 to 10 minutes. */
   jobDurationS: [number, number];
   /** Run the policies of a scenario one after another instead of side by side. */
@@ -35,8 +43,9 @@ export const FULL: BenchConfig = {
   singleDurationsS: [180, 300, 420, 600],
   fleet: { waits: 50, servers: 10 },
   limited: { waits: 1_000, servers: 200, requestsPerMinute: 300, burst: 50 },
-  refresh: { resources: 500, servers: 100 },
+  refresh: { resources: 500, servers: 100, gone: 50 },
   memory: { waits: 1_000, servers: 200, jobDurationS: 120 },
+  processes: { waits: 500, servers: 100, processes: 4, requestsPerMinute: 300, burst: 50 },
   jobDurationS: [180, 600],
   sequential: false,
 };
@@ -47,7 +56,7 @@ export const QUICK: BenchConfig = {
   scale: 40,
   singleDurationsS: [180, 420],
   limited: { ...FULL.limited, waits: 250, servers: 50 },
-  refresh: { resources: 250, servers: 50 },
+  refresh: { resources: 250, servers: 50, gone: 25 },
   memory: { ...FULL.memory, waits: 500, servers: 100 },
 };
 
@@ -57,6 +66,7 @@ export const SCENARIO_LETTERS: Record<ScenarioId, string> = {
   limited: "c",
   refresh: "d",
   memory: "e",
+  processes: "f",
 };
 
 export const SCENARIO_TITLES: Record<ScenarioId, (c: BenchConfig) => string> = {
@@ -65,8 +75,12 @@ export const SCENARIO_TITLES: Record<ScenarioId, (c: BenchConfig) => string> = {
   limited: (c) =>
     `(c) ${c.limited.waits} waits on ${c.limited.servers} servers, API limited to ` +
     `${c.limited.requestsPerMinute} requests/min (burst ${c.limited.burst})`,
-  refresh: (c) => `(d) refresh of ${c.refresh.resources} resources on ${c.refresh.servers} servers`,
+  refresh: (c) =>
+    `(d) refresh of ${c.refresh.resources} resources on ${c.refresh.servers} servers, ${c.refresh.gone} of them gone`,
   memory: (c) => `(e) memory: ${c.memory.waits} waits at once on ${c.memory.servers} servers, no limit`,
+  processes: (c) =>
+    `(f) ${c.processes.waits} waits on ${c.processes.servers} servers behind ${c.processes.requestsPerMinute} ` +
+    `requests/min, from 1 process and from ${c.processes.processes}`,
 };
 
 /** One job of a schedule: which of the scenario's servers, and how long it runs after its POST. */
@@ -124,8 +138,13 @@ export function parseArgs(argv: string[]): { config: BenchConfig; outDir: string
     config.singleDurationsS = config.singleDurationsS.slice(0, Math.max(1, Math.min(n, 2)));
     config.fleet = { waits: n, servers: Math.max(1, Math.ceil(n / 5)) };
     config.limited = { ...config.limited, waits: n, servers: Math.max(1, Math.ceil(n / 5)) };
-    config.refresh = { resources: n, servers: Math.max(1, Math.ceil(n / 5)) };
+    config.refresh = { resources: n, servers: Math.max(1, Math.ceil(n / 5)), gone: Math.floor(n / 10) };
     config.memory = { ...config.memory, waits: n, servers: Math.max(1, Math.ceil(n / 5)) };
+    config.processes = {
+      ...config.processes,
+      waits: n,
+      servers: Math.max(config.processes.processes, Math.ceil(n / 5)),
+    };
   }
   const scenarios = value("--scenarios");
   if (scenarios !== undefined) {

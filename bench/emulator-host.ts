@@ -9,6 +9,8 @@ export interface HostSetup {
   servers: number;
   /** Completed snapshots to create, spread over the servers (a refresh's resources). */
   refreshSnapshots: number;
+  /** Of those, how many are deleted again (outside Pulumi), every n-th: a refresh finds them gone. */
+  refreshGone: number;
 }
 
 export interface HostReady {
@@ -27,6 +29,10 @@ async function host(setup: HostSetup): Promise<void> {
     const server = servers[i % servers.length];
     const snapshot = emulator.state.addSnapshot(server, { name: `refresh-${i}`, status: "completed", doneAt: 0 });
     reads.push({ serverId: server.id, id: snapshot.id });
+  }
+  const every = setup.refreshGone > 0 ? Math.floor(setup.refreshSnapshots / setup.refreshGone) : 0;
+  for (let i = 0; every > 0 && i < setup.refreshGone; i++) {
+    emulator.state.snapshots.delete(reads[i * every].id);
   }
   const ready: HostReady = {
     url: emulator.url,

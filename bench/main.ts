@@ -30,7 +30,12 @@ export async function runBench(config: BenchConfig, outDir: string, command: str
       const t0 = Date.now();
       console.log(`running ${SCENARIO_TITLES[scenario](config)} ...`);
       const run = (policy: PolicyId) => runScenario(config, scenario, policy, paths);
-      if (config.sequential) {
+      if (scenario === "processes") {
+        // Ours only: one process, then several, one after the other (each its own emulator).
+        for (const processes of [1, config.processes.processes]) {
+          rows.push(toRow(await runScenario(config, scenario, "ours", paths, processes), config.scale));
+        }
+      } else if (config.sequential) {
         for (const policy of POLICY_IDS) rows.push(toRow(await run(policy), config.scale));
       } else {
         rows.push(...(await Promise.all(POLICY_IDS.map(run))).map((result) => toRow(result, config.scale)));

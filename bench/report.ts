@@ -8,12 +8,15 @@ export interface Row extends Pick<
   RunResult,
   | "scenario"
   | "policy"
+  | "processes"
   | "waits"
   | "listRequests"
   | "allRequests"
   | "rateLimited"
   | "failures"
   | "failureSamples"
+  | "stderrLines"
+  | "serverRequests"
   | "notes"
 > {
   lagP50S: number | null;
@@ -35,6 +38,7 @@ export function toRow(run: RunResult, scale: number): Row {
   return {
     scenario: run.scenario,
     policy: run.policy,
+    processes: run.processes,
     waits: run.waits,
     listRequests: run.listRequests,
     allRequests: run.allRequests,
@@ -59,6 +63,8 @@ export function toRow(run: RunResult, scale: number): Row {
           }
         : undefined,
     failureSamples: run.failureSamples,
+    stderrLines: run.stderrLines,
+    serverRequests: run.serverRequests,
     notes: run.notes,
   };
 }
@@ -69,8 +75,15 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
 
-const find = (rows: Row[], scenario: ScenarioId, policy: PolicyId) =>
-  rows.find((r) => r.scenario === scenario && r.policy === policy);
+const find = (rows: Row[], scenario: ScenarioId, policy: PolicyId, processes = 1) =>
+  rows.find((r) => r.scenario === scenario && r.policy === policy && r.processes === processes);
+
+/** Scenario (f): ours from one process, and from several. */
+const processRows = (rows: Row[]) => {
+  const single = find(rows, "processes", "ours");
+  const multi = rows.find((r) => r.scenario === "processes" && r.processes > 1);
+  return { single, multi };
+};
 
 function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
   if (a == null || b == null || b === 0) return null;
@@ -79,25 +92,43 @@ function ratio(a: number | null | undefined, b: number | null | undefined): numb
 
 const fmtRatio = (r: number | null) => (r === null ? "n/a" : r.toFixed(2));
 
-/** Ours against StateChangeConf: the ratios both the last line and the targets report (null: not measured). */
-function ratios(rows: Row[]): { requests: number | null; lagP95: number | null; singleRequests: number | null } {
+/** The ratios both the last line and the targets report (null: not measured). */
+function ratios(rows: Row[]) {
   const ours = (s: ScenarioId) => find(rows, s, "ours");
   const scc = (s: ScenarioId) => find(rows, s, "statechangeconf");
+  const { single, multi } = processRows(rows);
   return {
+    // Ours against StateChangeConf.
     requests: ratio(ours("fleet")?.listRequests, scc("fleet")?.listRequests),
     lagP95: ratio(ours("fleet")?.lagP95S, scc("fleet")?.lagP95S),
     singleRequests: ratio(ours("single")?.listRequests, scc("single")?.listRequests),
+    // (f): several processes against one doing the same work.
+    multiFailures: multi?.failures ?? null,
+    multiThrottled: ratio(multi?.rateLimited, multi?.allRequests),
+    multiRequests: ratio(multi?.listRequests, single?.listRequests),
+    multiLag: ratio(multi?.lagP95S, single?.lagP95S),
+    progressLines: single?.stderrLines ?? null,
   };
 }
 
-/** `bench: requests_ratio=... lag_p95_ratio=... single_requests_ratio=... failures_1000=...` */
+/**
+ * `bench: requests_ratio=... lag_p95_ratio=... single_requests_ratio=... failures_1000=...
+ * multi_process_failures=... multi_process_throttled_share=... multi_process_requests_vs_single=...
+ * multi_process_lag_vs_single=... progress_lines_500=...`
+ */
 export function finalLine(rows: Row[]): string {
   const r = ratios(rows);
+  const plain = (v: number | null) => (v === null ? "n/a" : String(v));
   return (
     `bench: requests_ratio=${fmtRatio(r.requests)}` +
     ` lag_p95_ratio=${fmtRatio(r.lagP95)}` +
     ` single_requests_ratio=${fmtRatio(r.singleRequests)}` +
-    ` failures_1000=${find(rows, "limited", "ours")?.failures ?? "n/a"}`
+    ` failures_1000=${find(rows, "limited", "ours")?.failures ?? "n/a"}` +
+    ` multi_process_failures=${plain(r.multiFailures)}` +
+    ` multi_process_throttled_share=${r.multiThrottled === null ? "n/a" : r.multiThrottled.toFixed(3)}` +
+    ` multi_process_requests_vs_single=${fmtRatio(r.multiRequests)}` +
+    ` multi_process_lag_vs_single=${fmtRatio(r.multiLag)}` +
+    ` progress_lines_500=${plain(r.progressLines)}`
   );
 }
 
@@ -110,7 +141,14 @@ export function targets(rows: Row[]): Array<{ target: string; measured: string; 
   const add = (target: string, value: number | null, limit: number, unit = "x") =>
     out.push({
       target,
-      measured: value === null ? "n/a" : `${unit === "x" ? value.toFixed(2) : (value * 100).toFixed(1)}${unit}`,
+      measured:
+        value === null
+          ? "n/a"
+          : unit === "x"
+            ? `${value.toFixed(2)}x`
+            : unit === "%"
+              ? `${(value * 100).toFixed(1)}%`
+              : String(value),
       met: value === null ? null : value <= limit,
     });
   add("(b) list requests, ours / StateChangeConf <= 0.2", r.requests, 0.2);
@@ -122,6 +160,19 @@ export function targets(rows: Row[]): Array<{ target: string; measured: string; 
     out.push({ target: "(c) failures = 0", measured: String(limited.failures), met: limited.failures === 0 });
     add("(c) answers that are 429 < 5%", ratio(limited.rateLimited, limited.allRequests), 0.05, "%");
     add("(c) p95 lag, ours / StateChangeConf <= 0.5", ratio(limited.lagP95S, scc("limited")?.lagP95S), 0.5);
+  }
+  const { single, multi } = processRows(rows);
+  if (single && multi) {
+    const n = multi.processes;
+    out.push({
+      target: `(f) failures from ${n} processes = 0`,
+      measured: String(multi.failures),
+      met: multi.failures === 0,
+    });
+    add(`(f) answers that are 429, ${n} processes < 5%`, r.multiThrottled, 0.05, "%");
+    add(`(f) list requests, ${n} processes / 1 <= 4.5`, r.multiRequests, 4.5);
+    add(`(f) p95 lag, ${n} processes / 1 <= 1.5`, r.multiLag, 1.5);
+    if (single.waits === 500) add("(f) lines on stderr for 500 waits <= 100", single.stderrLines, 100, "");
   }
   const refresh = ours("refresh");
   if (refresh) {
@@ -180,7 +231,13 @@ export function markdownReport(config: BenchConfig, rows: Row[], meta: ReportMet
     if (longest > 0 && scenario !== "memory") {
       lines.push(`Longest job: ${Math.round(longest)} s from its POST (the least wall time a policy can take).`, "");
     }
-    lines.push(...(scenario === "memory" ? memoryTable(rows) : scenarioTable(rows, scenario)), "");
+    const table =
+      scenario === "memory"
+        ? memoryTable(rows)
+        : scenario === "processes"
+          ? processesTable(rows)
+          : scenarioTable(rows, scenario);
+    lines.push(...table, "");
     for (const r of rows.filter((x) => x.scenario === scenario)) {
       for (const sample of r.failureSamples) lines.push(`- ${POLICY_LABELS[r.policy]} failure: ${sample}`);
       for (const note of r.notes.filter((n) => n !== pollNote)) lines.push(`- ${POLICY_LABELS[r.policy]}: ${note}`);
@@ -210,6 +267,23 @@ function scenarioTable(rows: Row[], scenario: ScenarioId): string[] {
       `| ${POLICY_LABELS[id]} | ${num(r.listRequests)} | ${num(r.allRequests)} | ${num(r.rateLimited)} | ` +
         `${num(r.failures)} of ${num(r.waits)} | ${secs(r.lagP50S)} | ${secs(r.lagP95S)} | ${secs(r.lagMaxS)} | ` +
         `${wall} | ${r.peakRssMb.toFixed(0)} MB |`,
+    );
+  }
+  return lines;
+}
+
+/** (f): the same work from one provider process and from several, on one account behind one limit. */
+function processesTable(rows: Row[]): string[] {
+  const lines = [
+    "| ours, from | list requests | all requests | 429s | share 429 | failures | lag p50 | lag p95 | lag max | wall | lines on stderr |",
+    "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
+  ];
+  for (const r of rows.filter((x) => x.scenario === "processes")) {
+    const share = r.allRequests ? `${((r.rateLimited / r.allRequests) * 100).toFixed(1)}%` : "–";
+    lines.push(
+      `| ${r.processes} process${r.processes > 1 ? "es" : ""} | ${num(r.listRequests)} | ${num(r.allRequests)} | ` +
+        `${num(r.rateLimited)} | ${share} | ${num(r.failures)} of ${num(r.waits)} | ${secs(r.lagP50S)} | ` +
+        `${secs(r.lagP95S)} | ${secs(r.lagMaxS)} | ${secs(r.wallS)} | ${num(r.stderrLines)} |`,
     );
   }
   return lines;
@@ -255,7 +329,7 @@ export function memoryLine(rows: Row[]): string | undefined {
 export function readmeTable(config: BenchConfig, rows: Row[]): string {
   const head = `| scenario | ${POLICY_IDS.map((id) => POLICY_LABELS[id]).join(" | ")} |`;
   const lines = [head, `| --- | ${POLICY_IDS.map(() => "---").join(" | ")} |`];
-  for (const scenario of config.scenarios.filter((s) => s !== "memory")) {
+  for (const scenario of config.scenarios.filter((s) => s !== "memory" && s !== "processes")) {
     const cells = POLICY_IDS.map((id) => {
       const r = find(rows, scenario, id);
       if (!r) return "–";

@@ -13,6 +13,10 @@ const LIST_ROUTES = ["GET /api/v1/snapshots/", "GET /api/v1/backups/", "GET /api
 export interface RunResult extends WorkerResult {
   scenario: ScenarioId;
   policy: PolicyId;
+  /** Provider processes the waits were split over (1 but in scenario (f)). */
+  processes: number;
+  /** Requests to the servers list or one server: the proof before "gone" in (d), restore waits elsewhere. */
+  serverRequests: number;
   waits: number;
   listRequests: number;
   allRequests: number;
@@ -26,6 +30,7 @@ export async function runScenario(
   scenario: ScenarioId,
   policy: PolicyId,
   paths: { workerPath: string; hostPath: string },
+  processes = 1,
 ): Promise<RunResult> {
   const { scale } = config;
   const serverCount = scenario === "single" ? 1 : config[scenario].servers;
@@ -34,12 +39,13 @@ export async function runScenario(
     token: TOKEN,
     servers: serverCount,
     refreshSnapshots: scenario === "refresh" ? config.refresh.resources : 0,
+    refreshGone: scenario === "refresh" ? config.refresh.gone : 0,
   };
   const { child: host, ready: emulator } = await startHost(paths.hostPath, setup);
   const reads = emulator.reads;
   try {
-    if (scenario === "limited") {
-      const { requestsPerMinute, burst } = config.limited;
+    if (scenario === "limited" || scenario === "processes") {
+      const { requestsPerMinute, burst } = config[scenario];
       await control(emulator.controlUrl, "PUT", "/rate-limit", { requestsPerMinute, burst, timeScale: scale });
     }
     await control(emulator.controlUrl, "DELETE", "/requests");
@@ -56,7 +62,12 @@ export async function runScenario(
       reads,
       measureMemory: scenario === "memory",
     };
-    const result = await runWorker(paths.workerPath, task);
+    // Several processes (f): each takes the jobs of its own servers, as a stack of a monorepo would.
+    const parts = Array.from({ length: processes }, (_, k) => ({
+      ...task,
+      jobs: jobs.filter((job) => job.server % processes === k),
+    }));
+    const result = mergeResults(await Promise.all(parts.map((part) => runWorker(paths.workerPath, part))));
     const counts = (await control(emulator.controlUrl, "GET", "/requests")) as {
       total: number;
       byRoute: Record<string, number>;
@@ -66,10 +77,13 @@ export async function runScenario(
       ...result,
       scenario,
       policy,
+      processes,
       waits: scenario === "refresh" ? reads.length : jobs.length,
       // Every list the account was sent (a poller may list backups or servers too), pages included.
       listRequests: LIST_ROUTES.reduce((sum, route) => sum + (counts.byRoute[route] ?? 0), 0),
       allRequests: counts.total,
+      serverRequests:
+        (counts.byRoute["GET /api/v1/servers/"] ?? 0) + (counts.byRoute["GET /api/v1/servers/:serverId/"] ?? 0),
       rateLimited: counts.rateLimited.total,
       longestJobMs: Math.max(0, ...jobs.map((j) => j.durationMs)),
     };
@@ -85,6 +99,7 @@ function plannedJobs(config: BenchConfig, scenario: ScenarioId): PlannedJob[] {
       return config.singleDurationsS.map((s) => ({ server: 0, durationMs: s * 1000 }));
     case "fleet":
     case "limited":
+    case "processes":
       return jobSchedule(config, config[scenario].waits, config[scenario].servers);
     case "memory":
       return Array.from({ length: config.memory.waits }, (_, i) => ({
@@ -116,6 +131,24 @@ function stopHost(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The results of processes that ran side by side, as one run: lags and counts added, times the latest. */
+function mergeResults(results: WorkerResult[]): WorkerResult {
+  if (results.length === 1) return results[0];
+  return {
+    lagsMs: results.flatMap((r) => r.lagsMs),
+    failures: results.reduce((sum, r) => sum + r.failures, 0),
+    failureSamples: [...new Set(results.flatMap((r) => r.failureSamples))].slice(0, 3),
+    wallMs: Math.max(...results.map((r) => r.wallMs)),
+    lastDoneMs: Math.max(...results.map((r) => r.lastDoneMs)),
+    rssStartBytes: Math.max(...results.map((r) => r.rssStartBytes)),
+    rssPeakBytes: Math.max(...results.map((r) => r.rssPeakBytes)),
+    heapStartBytes: Math.max(...results.map((r) => r.heapStartBytes)),
+    heapPeakBytes: Math.max(...results.map((r) => r.heapPeakBytes)),
+    stderrLines: results.reduce((sum, r) => sum + r.stderrLines, 0),
+    notes: [...new Set(results.flatMap((r) => r.notes))],
+  };
+}
+
 function runWorker(workerPath: string, task: WorkerTask): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = fork(workerPath, [], {
@@ -138,6 +171,7 @@ function runWorker(workerPath: string, task: WorkerTask): Promise<WorkerResult> 
     child.once("message", (message: { ok: boolean; result?: WorkerResult; error?: string }) => {
       settled = true;
       if (message.ok && message.result) {
+        message.result.stderrLines = lineCount;
         if (lineCount > 0) {
           message.result.notes.push(
             `wrote ${lineCount} lines to stderr (progress and retry notices), e.g. "${stderr[0]}"`,

@@ -28,7 +28,7 @@ interface Panel {
 const lagOrWall = (r: Row) => (r.scenario === "refresh" ? r.wallS : r.lagP95S);
 
 export function chartSvg(config: BenchConfig, rows: Row[]): string {
-  const scenarios = config.scenarios.filter((s) => s !== "memory"); // (e) has its own table
+  const scenarios = config.scenarios.filter((s) => s !== "memory" && s !== "processes"); // own tables
   const panels: Panel[] = [
     {
       title: "List requests (fewer is better); in red: failed creates or waits, in the legend's order",

@@ -1,6 +1,7 @@
 // One policy in one scenario, in a process of its own (forked by bench/main.ts), so that its
 // peak RSS is its own and our shared poller starts fresh with the scaled settings. The emulator
 // runs in the parent; this process only creates, waits, and completes jobs at their times.
+import { proveGone } from "../provider/operations/proof";
 import { createRuntime } from "../provider/runtime";
 import { waitForSnapshot } from "../provider/wait/jobs";
 import type { PlannedJob } from "./config";
@@ -41,6 +42,8 @@ export interface WorkerResult {
    * while `pendingWaits` waits were still waiting (scenario (e) only: a full GC pauses the process).
    */
   retained?: { pendingWaits: number; heapBytes: number; rssBytes: number; baseHeapBytes: number; baseRssBytes: number };
+  /** Lines the process wrote to stderr (progress and retry lines: what a user's terminal shows); set by the parent. */
+  stderrLines: number;
   notes: string[];
 }
 
@@ -65,6 +68,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
     rssPeakBytes: 0,
     heapStartBytes: 0,
     heapPeakBytes: 0,
+    stderrLines: 0,
     notes: [],
   };
   const fail = (what: string, error: unknown) => {
@@ -162,18 +166,32 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
       await Promise.all(task.jobs.map((job, i) => oneJob(job, i)));
     } else {
       if (task.policy === "ours")
-        result.notes.push("refresh reads: coalesced through provider/reads/batcher.ts, as the provider's read");
+        result.notes.push(
+          "refresh reads: coalesced through provider/reads/batcher.ts, as the provider's read; an object " +
+            "missing from its list is proven gone (its server visible and the same) before it counts as gone",
+        );
       const read = (serverId: number) => (task.policy === "ours" ? listOurs(serverId) : peer.listSnapshots(serverId));
+      const proof = {
+        client,
+        reads: runtime.reads,
+        source: { account: "the bench's account", token: "the bench", howToSet: "", url: "", baseUrl: task.apiUrl },
+        deletedServers: new Set<string>(),
+      };
+      let gone = 0;
       await Promise.all(
         task.reads.map(async ({ serverId, id }) => {
           try {
             const items = (await read(serverId)) as Array<{ id: unknown }>;
-            if (!items.some((item) => Number(item.id) === id)) throw new Error(`snapshot ${id} missing from the list`);
+            if (items.some((item) => Number(item.id) === id)) return;
+            // Ours drops nothing without proof; the peers take the missing object as gone.
+            if (task.policy === "ours") await proveGone(proof, `snapshot ${id}`, serverId, undefined);
+            gone++;
           } catch (error) {
             fail("read", error);
           }
         }),
       );
+      result.notes.push(`refresh: ${gone} of ${task.reads.length} objects found gone`);
     }
     result.wallMs = performance.now() - started;
     await Promise.all(completions);

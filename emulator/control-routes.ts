@@ -185,7 +185,7 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
     };
   });
 
-  app.get(`${p}/faults`, async () => ({ rules: faults.list() }));
+  app.get(`${p}/faults`, async () => ({ rules: faults.list(), hits: faults.hits() }));
   app.put(`${p}/faults`, async (req, reply) => {
     const raw = Array.isArray(req.body) ? req.body : (req.body as { rules?: unknown })?.rules;
     const rules = parse(z.array(faultRuleSchema), raw, reply);

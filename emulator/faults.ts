@@ -12,6 +12,11 @@ export const faultRuleSchema = z
     probability: z.number().min(0).max(1).default(1),
     /** How many requests the rule may hit before it retires (absent = no limit). */
     times: z.number().int().positive().optional(),
+    /**
+     * Fire on every n-th matching request only (then `probability` applies to those): a share that
+     * stays the same whatever the rate, as a flaky API's 429s do.
+     */
+    every: z.number().int().positive().optional(),
     /** Added delay before the request is handled. */
     latencyMs: z.number().int().nonnegative().optional(),
     /** Answer with this status instead of handling the request (the request does nothing). */
@@ -35,33 +40,70 @@ export type FaultRule = z.infer<typeof faultRuleSchema>;
 interface ActiveRule extends FaultRule {
   pattern: RegExp | undefined;
   hits: number;
+  /** Matching requests seen (for `every`). */
+  seen: number;
 }
+
+/** One request a rule fired on: when (the emulator's clock), which request, and what it did. */
+export interface FaultHit {
+  at: number;
+  method: string;
+  /** The path with its query, as sent. */
+  url: string;
+  status?: number;
+  retryAfter?: number;
+  effect?: string;
+  latencyMs?: number;
+}
+
+/** Hits kept for `GET /_emulator/faults`: enough for a test's run, bounded for a long one. */
+const MAX_HITS = 10_000;
 
 export class FaultInjector {
   #rules: ActiveRule[] = [];
+  #hits: FaultHit[] = [];
 
   set(rules: FaultRule[]): void {
-    this.#rules = rules.map((rule) => ({ ...rule, pattern: rule.path ? new RegExp(rule.path) : undefined, hits: 0 }));
+    this.#rules = rules.map((rule) => ({
+      ...rule,
+      pattern: rule.path ? new RegExp(rule.path) : undefined,
+      hits: 0,
+      seen: 0,
+    }));
+    this.#hits = [];
   }
 
   clear(): void {
     this.#rules = [];
+    this.#hits = [];
   }
 
   list() {
     return this.#rules.map(({ pattern: _pattern, ...rule }) => rule);
   }
 
-  /** The rules that fire for this request (each counted as a hit). */
-  pick(method: string, path: string, random: () => number = Math.random): FaultRule[] {
+  /** What the rules did, oldest first (since they were last set). */
+  hits(): FaultHit[] {
+    return [...this.#hits];
+  }
+
+  /** The rules that fire for this request (each counted as a hit, and logged). */
+  pick(method: string, url: string, at: number, random: () => number = Math.random): FaultRule[] {
+    const path = url.split("?")[0];
     const fired: FaultRule[] = [];
     for (const rule of this.#rules) {
       if (rule.method && rule.method !== "*" && rule.method.toUpperCase() !== method) continue;
       if (rule.pattern && !rule.pattern.test(path)) continue;
       if (rule.times !== undefined && rule.hits >= rule.times) continue;
+      rule.seen++;
+      if (rule.every !== undefined && rule.seen % rule.every !== 0) continue;
       if (random() >= rule.probability) continue;
       rule.hits++;
       fired.push(rule);
+      if (this.#hits.length < MAX_HITS) {
+        const { status, retryAfter, effect, latencyMs } = rule;
+        this.#hits.push({ at, method, url, status, retryAfter, effect, latencyMs });
+      }
     }
     return fired;
   }

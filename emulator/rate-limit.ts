@@ -16,6 +16,12 @@ export const rateLimitSchema = z
      * Retry-After (whole seconds at real scale) is divided by it, so it may carry a fraction.
      */
     timeScale: z.number().positive().default(1),
+    /**
+     * Send the bucket's state on every answer, as many APIs do (VPS.org documents none): `RateLimit-Limit`,
+     * `-Remaining` and `-Reset` (seconds until the bucket is full, IETF draft style) and the same three
+     * as `X-RateLimit-*` (Reset as epoch seconds, GitHub style). Default: none, as VPS.org.
+     */
+    headers: z.boolean().default(false),
   })
   .strict();
 export type RateLimitInput = z.input<typeof rateLimitSchema>;
@@ -47,25 +53,44 @@ export class RateLimiter {
   }
 
   /**
-   * Takes one token from the caller's bucket. Returns undefined when the request may pass, or the
-   * Retry-After value (seconds, as sent in the header) when the bucket is empty.
+   * Takes one token from the caller's bucket. `retryAfter` is undefined when the request may pass,
+   * else the Retry-After value (seconds, as sent in the header); `headers` are the rate-limit
+   * headers to send with the answer, when the limit is set to send them.
    */
-  take(account: string, now = Date.now()): string | undefined {
+  take(account: string, now = Date.now()): { retryAfter?: string; headers: Record<string, string> } {
     const config = this.#config;
-    if (!config) return undefined;
+    if (!config) return { headers: {} };
     const key = config.scope === "global" ? "*" : account;
     const perMs = (config.requestsPerMinute * config.timeScale) / 60_000;
     const bucket = this.#buckets.get(key) ?? { tokens: config.burst, at: now };
     bucket.tokens = Math.min(config.burst, bucket.tokens + (now - bucket.at) * perMs);
     bucket.at = now;
     this.#buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return undefined;
-    }
+    const passed = bucket.tokens >= 1;
+    if (passed) bucket.tokens -= 1;
+    const headers = config.headers ? rateLimitHeaders(config, bucket, perMs, now) : {};
+    if (passed) return { headers };
     // Whole seconds at real scale, rounded up, so a client that honours it finds a token.
-    const realSeconds = Math.ceil(((1 - bucket.tokens) / perMs / 1000) * config.timeScale);
-    // Scaled: to the millisecond, rounded up too, so that it reads "0.034" rather than "0.0333...".
-    return String(Math.ceil((realSeconds / config.timeScale) * 1000) / 1000);
+    return { retryAfter: scaledSeconds((1 - bucket.tokens) / perMs, config.timeScale), headers };
   }
+}
+
+/** Seconds as sent: whole seconds at real scale, rounded up, then divided by the time scale (to the ms). */
+function scaledSeconds(ms: number, timeScale: number): string {
+  const realSeconds = Math.ceil((ms / 1000) * timeScale);
+  return String(Math.ceil((realSeconds / timeScale) * 1000) / 1000);
+}
+
+function rateLimitHeaders(config: RateLimitConfig, bucket: Bucket, perMs: number, now: number) {
+  const remaining = String(Math.floor(bucket.tokens));
+  const untilFullMs = (config.burst - bucket.tokens) / perMs;
+  const reset = scaledSeconds(untilFullMs, config.timeScale);
+  return {
+    "RateLimit-Limit": String(config.burst),
+    "RateLimit-Remaining": remaining,
+    "RateLimit-Reset": reset,
+    "X-RateLimit-Limit": String(config.burst),
+    "X-RateLimit-Remaining": remaining,
+    "X-RateLimit-Reset": String(Math.ceil((now + untilFullMs) / 1000)),
+  };
 }

@@ -74,14 +74,14 @@ export function buildEmulatorApp(options: EmulatorOptions = {}) {
     const route = req.routeOptions.url ?? "(unknown)";
     counter.add(req.method, route, req.headers["user-agent"]);
     // The rate limit comes first: a refused request does nothing, not even take a fault.
-    const retryAfter = limiter.take(req.headers.authorization ?? "");
+    const { retryAfter, headers } = limiter.take(req.headers.authorization ?? "");
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
     if (retryAfter !== undefined) {
       counter.addRateLimited(req.method, route);
       reply.header("Retry-After", retryAfter);
       return reply.code(429).send({ detail: `Request was throttled. Expected available in ${retryAfter} seconds.` });
     }
-    const path = req.url.split("?")[0];
-    const fired = faults.pick(req.method, path);
+    const fired = faults.pick(req.method, req.url, state.now());
     for (const rule of fired) if (rule.latencyMs) await sleep(rule.latencyMs);
     for (const rule of fired) {
       if (rule.effect === "drop") {

@@ -48,7 +48,12 @@ export function callFor(runtime: Runtime, settings: ProviderSettings | undefined
   });
   return {
     runtime,
-    account: { client, source: resolved.source, deletedServers: new Set(settings?.deletedServers ?? []) },
+    account: {
+      name: resolved.name,
+      client,
+      source: resolved.source,
+      deletedServers: new Set(settings?.deletedServers ?? []),
+    },
     identity: identityOf(props),
   };
 }

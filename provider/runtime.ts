@@ -4,6 +4,7 @@
 // first loads them; the resource plugin makes its own; a test makes a fresh one.
 import { createHash } from "node:crypto";
 import { type ClientOptions, VpsOrgClient } from "./client/client";
+import { RetryNotices } from "./client/retry-notices";
 import { Claims } from "./operations/claims";
 import { RestoresInProgress } from "./operations/restores";
 import { ReadBatcher } from "./reads/batcher";
@@ -16,8 +17,11 @@ export interface Runtime {
   readonly settings: Settings;
   /** Where accounts' tokens and URLs are read when the stack config has none (VPS_API_TOKEN, ...). */
   readonly env: NodeJS.ProcessEnv;
-  /** Writes one line for the user (stderr of a dynamic provider's host). */
-  readonly write: (line: string) => void;
+  /**
+   * Writes one line for the user: stderr of a dynamic provider's host; the engine's log in the
+   * resource plugin, beside the resource `urn` names when it is given.
+   */
+  readonly write: (line: string, urn?: string) => void;
   /** What each account's lists cost, learnt by the poller and the coalesced reads alike. */
   readonly costs: ListCosts;
   readonly reads: ReadBatcher;
@@ -35,8 +39,8 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Settings to use instead of reading them from `env`. */
   settings?: Settings;
-  /** Where lines for the user go (default: stderr). */
-  write?: (line: string) => void;
+  /** Where lines for the user go, and which resource they are about when known (default: stderr). */
+  write?: (line: string, urn?: string) => void;
   /** Told of every list read of a poll tick (benchmarks, tests). */
   onRead?: (read: PollRead) => void;
   /** Added to every client's User-Agent (e.g. "plugin"). */
@@ -52,8 +56,11 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const env = options.env ?? process.env;
   const settings = options.settings ?? settingsFromEnv(env);
   const write = options.write ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const plain = (line: string) => write(line); // retry notices and summaries are about no one resource
   const costs = new ListCosts();
   const clients = new Map<string, VpsOrgClient>();
+  // Retry lines are counted over the progress interval (30 s) once a few have been written.
+  const retries = new RetryNotices(settings.progressIntervalMs, plain);
   return {
     settings,
     env,
@@ -81,7 +88,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
           baseUrl,
           allowInsecureHttp,
           settings,
-          notify: write,
+          notify: retries.notify,
           userAgent: options.userAgent,
         });
         clients.set(key, client);

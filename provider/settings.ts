@@ -52,7 +52,7 @@ export interface Settings {
   /** The window in which reads are gathered into one. */
   readWindowMs: number;
   rateLimit: RateLimitSettings;
-  /** How long a request keeps retrying 429 answers, counted from its first 429. */
+  /** How long a request keeps retrying 429 answers, from its first 429 (its time queued behind the limiter aside). */
   rateLimitBudgetMs: number;
   /** Send tokens over plain http to other machines (never advisable). */
   allowInsecureHttp: boolean;
@@ -115,7 +115,7 @@ export const SETTINGS_TABLE: readonly SettingRow[] = [
     env: "VPSORG_RATE_LIMIT_BUDGET_MS",
     what: "how long 429s are retried",
     range: "0 to 24 h",
-    default: "10 minutes from a request's first 429",
+    default: "10 minutes from a request's first 429, queueing aside",
   },
   {
     env: "VPSORG_ALLOW_INSECURE_HTTP",

@@ -16,10 +16,10 @@ import {
   UnexpectedResponseError,
   UnrecognizedAnswerError,
 } from "./errors";
-import { RateLimiter, type RequestPriority } from "./limiter";
+import { type LimitHeaders, RateLimiter, type RequestPriority } from "./limiter";
 import { type Logger, makeRedactor, stderrLogger } from "./redact";
 import { describeErrorBody } from "./schemas";
-import type { BodySchema, HttpOptions, ListOptions, Page } from "./types";
+import type { BodySchema, HttpOptions, ListOptions, Page, RetryNotice } from "./types";
 
 type Method = "GET" | "POST" | "DELETE";
 export type Query = Record<string, string | number | undefined>;
@@ -39,6 +39,12 @@ interface SendOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One request's tries so far: the 429s it had, and its time queued behind the limiter since its first 429. */
+interface Attempt {
+  refusedBefore: number;
+  queuedMs: number;
+}
+
 const TEN_MINUTES_MS = 10 * 60_000;
 /** How often a list whose pages disagree with its `count` is read again before that is an error. */
 const LIST_ATTEMPTS = 3;
@@ -57,7 +63,7 @@ export class HttpClient {
   readonly #pageSize: number;
   readonly #rateLimitBudgetMs: number;
   readonly #limiter: RateLimiter;
-  readonly #notify: (line: string) => void;
+  readonly #notify: (line: string, retry: RetryNotice) => void;
 
   constructor(options: HttpOptions = {}) {
     // What the caller leaves out comes from the VPSORG_* settings (a provider passes its own, read once).
@@ -90,7 +96,7 @@ export class HttpClient {
       (options.logger
         ? (line: string) => options.logger?.("warn", line)
         : (line: string) => void process.stderr.write(`${line}\n`));
-    this.#notify = (line) => notify(this.#redact(line));
+    this.#notify = (line, retry) => notify(this.#redact(line), retry);
     this.#axios = axios.create({
       baseURL: baseUrl,
       timeout: this.#timeoutMs,
@@ -112,8 +118,8 @@ export class HttpClient {
 
   /** Sends one request and validates the answer's body against `schema` (skipped for empty bodies). */
   async request<T>(method: Method, path: string, schema: BodySchema<T> | null, options: SendOptions): Promise<T> {
-    return await this.#withRetries(method, path, options, async (info) =>
-      this.#parse(await this.#sendOnce(method, path, options, info), schema, info),
+    return await this.#withRetries(method, path, options, async (info, attempt) =>
+      this.#parse(await this.#sendOnce(method, path, options, info, attempt), schema, info),
     );
   }
 
@@ -185,22 +191,37 @@ export class HttpClient {
   /**
    * Runs one try (send and validate) until it succeeds or the retry policy says stop. 429s are
    * retried for any method (the server did nothing) while the time since the first 429 stays within
-   * the budget; other retryable failures count against maxRetries.
+   * the budget, not counting time queued behind the account's limiter (a request that waits its turn
+   * is not being refused), and within three budgets counting it; other retryable failures count
+   * against maxRetries.
    */
-  async #withRetries<R>(method: Method, path: string, options: SendOptions, once: (info: RequestInfo) => Promise<R>) {
+  async #withRetries<R>(
+    method: Method,
+    path: string,
+    options: SendOptions,
+    once: (info: RequestInfo, attempt: Attempt) => Promise<R>,
+  ) {
     const info = this.#info(method, withQuery(path, options.query));
     let failures = 0;
     let rateLimits = 0;
     let firstRateLimitAt: number | undefined;
+    const attempt: Attempt = { refusedBefore: 0, queuedMs: 0 };
     for (let retry = 1; ; retry++) {
       try {
-        return await once(info);
+        attempt.refusedBefore = rateLimits;
+        return await once(info, attempt);
       } catch (error) {
         let delay: number;
         if (error instanceof RateLimitError) {
-          firstRateLimitAt ??= Date.now();
+          if (firstRateLimitAt === undefined) {
+            firstRateLimitAt = Date.now();
+            attempt.queuedMs = 0;
+          }
           delay = this.#delayFor(rateLimits++, error);
-          if (Date.now() + delay - firstRateLimitAt > this.#rateLimitBudgetMs) throw error;
+          const elapsed = Date.now() + delay - firstRateLimitAt;
+          // Refused for the budget, queueing aside; or, queueing included, for three budgets: an end either way.
+          if (elapsed - attempt.queuedMs > this.#rateLimitBudgetMs || elapsed > 3 * this.#rateLimitBudgetMs)
+            throw error;
         } else {
           const retryable =
             options.retry === "safe"
@@ -213,17 +234,26 @@ export class HttpClient {
         this.#log("info", `retrying ${info.method} ${info.path} in ${delay} ms after: ${reason}`);
         // The first retry is routine; from the second on, a user may be left waiting: say why.
         if (retry >= 2)
-          this.#notify(`vpsorg: retry ${retry} of ${info.method} ${info.path} in ${seconds(delay)}: ${reason}`);
+          this.#notify(`vpsorg: retry ${retry} of ${info.method} ${info.path} in ${seconds(delay)}: ${reason}`, {
+            account: this.accountKey,
+            method: info.method,
+            path: info.path,
+            status: (error as { status?: number }).status,
+            delayMs: delay,
+          });
         await sleep(delay);
       }
     }
   }
 
-  async #sendOnce(method: Method, path: string, options: SendOptions, info: RequestInfo) {
+  /** One try; `attempt` says how many 429s the request had before, and gathers its time in the limiter's queue. */
+  async #sendOnce(method: Method, path: string, options: SendOptions, info: RequestInfo, attempt: Attempt) {
     const started = Date.now();
     this.#log("debug", `-> ${info.method} ${info.path}`);
     let response: AxiosResponse<string>;
+    const queued = Date.now();
     const release = await this.#limiter.acquire(options.priority);
+    attempt.queuedMs += Date.now() - queued;
     try {
       response = await this.#axios.request<string>({
         method,
@@ -239,13 +269,14 @@ export class HttpClient {
     }
     const requestId = headerOf(response, "x-request-id");
     this.#log("debug", `<- ${response.status} ${info.method} ${info.path} (${Date.now() - started} ms)`);
+    const limits = limitHeaders(response);
     if (response.status >= 200 && response.status < 300) {
-      this.#limiter.onAccepted();
+      this.#limiter.onAccepted(Date.now(), limits);
       return response;
     }
     const foreign = unrecognizedAnswer(response, info);
     if (foreign) {
-      this.#limiter.onAccepted();
+      this.#limiter.onAccepted(Date.now(), limits);
       throw foreign;
     }
     const { message, fieldErrors } = describeErrorBody(tryJson(response.data) ?? response.data);
@@ -256,9 +287,10 @@ export class HttpClient {
     if (response.status === 429) {
       const retryAfterMs = parseRetryAfter(headerOf(response, "retry-after"));
       (error as RateLimitError & { retryAfterMs?: number }).retryAfterMs = retryAfterMs;
-      this.#limiter.onRateLimited(retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, this.#maxDelayMs));
+      const capped = retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, this.#maxDelayMs);
+      this.#limiter.onRateLimited(capped, Date.now(), limits, attempt.refusedBefore);
     } else {
-      this.#limiter.onAccepted();
+      this.#limiter.onAccepted(Date.now(), limits);
     }
     throw error;
   }
@@ -298,7 +330,8 @@ export class HttpClient {
 
   #delayFor(attempt: number, error: unknown): number {
     const retryAfter = (error as { retryAfterMs?: number }).retryAfterMs;
-    if (retryAfter !== undefined) return Math.min(retryAfter, this.#maxDelayMs);
+    // "Retry-After: 0" is honoured with a breather (a fifth of the first backoff step), not a busy loop.
+    if (retryAfter !== undefined) return Math.min(Math.max(retryAfter, this.#baseDelayMs / 5), this.#maxDelayMs);
     const ceiling = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** attempt);
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2)); // "equal jitter": never zero, never in lockstep
   }
@@ -375,6 +408,31 @@ function tryJson(text: unknown): unknown {
 function headerOf(response: AxiosResponse, name: string): string | undefined {
   const value = response.headers?.[name];
   return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * The rate-limit headers of an answer, where the API sends them (VPS.org documents none): the IETF
+ * draft's `RateLimit-Remaining`/`-Reset` (seconds from now)/`-Limit`, or `X-RateLimit-*`, whose
+ * Reset may be a time (epoch seconds) or seconds from now.
+ */
+export function limitHeaders(response: AxiosResponse, now = Date.now()): LimitHeaders {
+  const number = (name: string) => {
+    const value = Number.parseFloat(headerOf(response, name) ?? "");
+    return Number.isFinite(value) && value >= 0 ? value : undefined;
+  };
+  const remaining = number("ratelimit-remaining") ?? number("x-ratelimit-remaining");
+  if (remaining === undefined) return {};
+  const reset = number("ratelimit-reset");
+  const xReset = number("x-ratelimit-reset");
+  const resetMs =
+    reset !== undefined
+      ? reset * 1000
+      : xReset === undefined
+        ? undefined
+        : xReset > 1e9
+          ? Math.max(0, xReset * 1000 - now)
+          : xReset * 1000;
+  return { remaining: Math.floor(remaining), resetMs, limit: number("ratelimit-limit") ?? number("x-ratelimit-limit") };
 }
 
 /** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */

@@ -5,4 +5,4 @@ export * from "./errors";
 export type { RateLimiterStats, RateLimitSettings, RequestPriority } from "./limiter";
 export type { Logger, LogLevel } from "./redact";
 export type { BackupListQuery, BackupType } from "./resources/backups";
-export type { Backup, Id, JobStatus, RestoreResponse, Server, Snapshot } from "./types";
+export type { Backup, Id, JobStatus, RestoreResponse, RetryNotice, Server, Snapshot } from "./types";

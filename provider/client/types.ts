@@ -97,18 +97,18 @@ export interface HttpOptions {
   /** Cap for a backoff step and for an honoured Retry-After (default 30 s, at most 10 minutes). */
   maxRetryDelayMs?: number;
   /**
-   * How long a request keeps retrying 429 answers, any method, counted from its first 429
-   * (default VPSORG_RATE_LIMIT_BUDGET_MS, else 10 minutes; at most 24 hours). A create behind a busy
-   * limiter must not fail while the API only asks it to wait.
+   * How long a request keeps retrying 429 answers, any method, counted from its first 429, time queued
+   * behind the account's limiter aside (default VPSORG_RATE_LIMIT_BUDGET_MS, else 10 minutes; at most
+   * 24 hours). A create behind a busy limiter must not fail while the API only asks it to wait.
    */
   rateLimitRetryBudgetMs?: number;
-  /** The account's client-side rate limit (see limiter.ts); `false` turns it off. Env: VPSORG_RATE_LIMIT_*. */
+  /** The account's client-side rate limit (see limiter.ts); `false` turns it off. Default: the VPSORG_RATE_LIMIT settings. */
   rateLimit?: Partial<RateLimitSettings> | false;
   /**
    * Receives the lines a user should always see, token masked: one per retry after a request's first
    * retry, so that a long pause is explained. Default: the logger's "warn" when one is given, else stderr.
    */
-  notify?: (line: string) => void;
+  notify?: (line: string, retry: RetryNotice) => void;
   /** Items asked for per page when the server pages (default 100, the vendor's maximum). */
   pageSize?: number;
   /** Receives log lines with every secret masked; defaults to stderr when VPSORG_LOG is set. */
@@ -128,6 +128,17 @@ export interface HttpOptions {
 }
 
 export type ClientOptions = HttpOptions;
+
+/** What a retry line says, for a `notify` that summarises them (the runtime's, when many retry at once). */
+export interface RetryNotice {
+  /** The account's key (URL and a hash of the token): whose request it is. */
+  account: string;
+  method: string;
+  path: string;
+  /** The answer's status, or undefined when there was none (a dropped connection, a timeout). */
+  status: number | undefined;
+  delayMs: number;
+}
 
 /** Options of a list call. */
 export interface ListOptions {

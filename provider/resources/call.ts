@@ -13,6 +13,8 @@ export type Props = Record<string, unknown>;
 
 /** The account a call acts for. */
 export interface Account {
+  /** Its name (`vpsorg:accounts.<name>`); undefined for the default account. */
+  name: string | undefined;
   client: VpsOrgClient;
   /** Where its token and URL came from (for messages; never the token). */
   source: CredentialSource;
@@ -27,6 +29,15 @@ export interface Call {
   /** Names the resource across processes (its URN), for the markers of what it creates. */
   identity: Identity;
 }
+
+/** How progress lines name the call's account: only a named one is named (`account "prod"`). */
+export const accountLabel = (call: Call) => (call.account.name ? call.account.source.account : undefined);
+
+/** What a wait of this call says of itself: its account, and its resource. */
+export const waitOf = (call: Call) => ({ account: accountLabel(call), urn: call.identity.urn });
+
+/** Writes one line about this call's resource. */
+export const say = (call: Call, line: string) => call.runtime.write(line, call.identity.urn);
 
 /** The proof context of a call (operations/proof.ts). */
 export const proofOf = (call: Call): ProofContext => ({
@@ -43,6 +54,8 @@ export interface CheckFailure {
 
 /** A resource, as the engine adapters drive it. check and diff send no request. */
 export interface ResourceProvider {
+  /** The names of the inputs a user may set (the plugin's schema and its Read's inputs). */
+  readonly inputs: readonly string[];
   check(olds: Props, news: Props, identity: Identity): Promise<{ inputs: Props; failures: CheckFailure[] }>;
   diff(
     id: string,

@@ -13,7 +13,7 @@ import { FAILED_JOB_STATUSES, type Job } from "../kinds";
 import { proveGone } from "../operations/proof";
 import { type Placement, removeObject } from "../operations/removal";
 import { waitForJob } from "../wait/jobs";
-import { type Call, type Props, proofOf, type ResourceProvider } from "./call";
+import { type Call, say, waitOf, type Props, proofOf, type ResourceProvider } from "./call";
 import { isUnknown, ResourceInitError, sameText } from "./engine";
 import {
   backupHistorySpec,
@@ -141,7 +141,7 @@ function historyResource(spec: HistorySpec): ResourceProvider {
     const timeoutMs = waitTimeoutOf(inputs, kind.defaultWaitMs);
     const { poller } = call.runtime;
     const results = await Promise.allSettled(
-      waiting.map((p) => waitForJob(poller, call.account.client, noun, serverId, p.id, { timeoutMs })),
+      waiting.map((p) => waitForJob(poller, call.account.client, noun, serverId, p.id, { timeoutMs, ...waitOf(call) })),
     );
     const finished: Pending[] = [];
     const problems: string[] = [];
@@ -245,6 +245,7 @@ function historyResource(spec: HistorySpec): ResourceProvider {
     `${noun}-history-${serverId}-${historyPrefix(identity, serverId)}`;
 
   return {
+    inputs: Object.keys(spec.inputs.shape),
     held: (_id, props) =>
       heldOf(stateOf(props)).map((item) => ({ kind: noun, id: item.id, createdAt: item.createdAt })),
 
@@ -300,9 +301,7 @@ function historyResource(spec: HistorySpec): ResourceProvider {
       for (const item of heldOf(stateOf(props))) {
         const object = { kind: noun, id: item.id, createdAt: item.createdAt };
         if (call.runtime.claims.heldByReplacement(object, props.__generation)) {
-          call.runtime.write(
-            `vpsorg: ${noun} ${item.id} is kept: the ${spec.title} that replaces this one adopted it.`,
-          );
+          say(call, `vpsorg: ${noun} ${item.id} is kept: the ${spec.title} that replaces this one adopted it.`);
           continue;
         }
         await remove(call, props, item.id);

@@ -8,7 +8,7 @@ import { explain, ProviderError, serverNotVisible } from "../core/messages";
 import { markerOf } from "../core/markers";
 import type { Job, JobKind } from "../kinds";
 import { askPatiently } from "../operations/patience";
-import type { Call } from "./call";
+import { type Call, say } from "./call";
 
 export interface CreateSpec<T extends Job> {
   kind: JobKind<T>;
@@ -42,9 +42,7 @@ export async function takeMine<T extends Job>(
   for (const item of byNewest) {
     if (!claims.take(ref(item))) continue;
     if (item.status === "in_progress" || item.status === "completed") {
-      call.runtime.write(
-        `vpsorg: ${spec.kind.name} ${item.id} (${item.status}) was started by an earlier run: adopting it.`,
-      );
+      say(call, `vpsorg: ${spec.kind.name} ${item.id} (${item.status}) was started by an earlier run: adopting it.`);
       claims.adoptedByMarker(ref(item), generation);
       return item;
     }
@@ -93,7 +91,8 @@ async function reconcile<T extends Job>(
   const found = await askPatiently(look, {
     budgetMs: call.runtime.settings.reconcileMs,
     onRetry: (error, delayMs) =>
-      call.runtime.write(
+      say(
+        call,
         `vpsorg: the answer to creating a ${name} on server ${serverId} was lost; asking VPS.org again in ` +
           `${Math.round(delayMs / 1000)} s (${explain(error, context)})`,
       ),

@@ -11,7 +11,7 @@ import type { Job, JobKind } from "../kinds";
 import { proveGone, serverStamp, visibleServer } from "../operations/proof";
 import { removeObject } from "../operations/removal";
 import { waitForJob } from "../wait/jobs";
-import { type Call, type Props, proofOf, type ResourceProvider } from "./call";
+import { type Call, say, waitOf, type Props, proofOf, type ResourceProvider } from "./call";
 import { isUnknown, ResourceInitError, sameText } from "./engine";
 import { checkInputs, waitTimeoutOf } from "./inputs";
 import { findOrPost } from "./job-create";
@@ -79,6 +79,7 @@ export function jobResource<T extends Job>(spec: JobSpec<T>): ResourceProvider {
     try {
       const done = (await waitForJob(runtime.poller, account.client, noun, Number(inputs.serverId), item.id, {
         timeoutMs: timeoutOf(inputs),
+        ...waitOf(call),
       })) as T;
       return { id, outs: record(inputs, done) };
     } catch (error) {
@@ -162,6 +163,7 @@ export function jobResource<T extends Job>(spec: JobSpec<T>): ResourceProvider {
   }
 
   return {
+    inputs: Object.keys(spec.inputs.shape),
     held: (id, props) => [{ kind: noun, id, createdAt: props.createdAt }],
 
     async check(olds, news, identity) {
@@ -224,7 +226,8 @@ export function jobResource<T extends Job>(spec: JobSpec<T>): ResourceProvider {
       const object = { kind: noun, id, createdAt: props.createdAt };
       if (call.runtime.claims.heldByReplacement(object, props.__generation)) {
         // `pulumi up --replace` with unchanged inputs: the replacement adopted this very object.
-        call.runtime.write(
+        say(
+          call,
           `vpsorg: ${noun} ${id} is kept: its replacement (same inputs) adopted it. Change an input, such as the ` +
             `description, to take a new ${noun}.`,
         );

@@ -16,7 +16,7 @@ import {
   startSnapshotRestore,
 } from "../operations/restores";
 import { waitForRestore } from "../wait/jobs";
-import { type Call, type Props, proofOf, type ResourceProvider } from "./call";
+import { type Call, say, waitOf, type Props, proofOf, type ResourceProvider } from "./call";
 import { isUnknown, ResourceInitError } from "./engine";
 import { accountInput, checkInputs, durationInput, idInput, waitTimeoutOf } from "./inputs";
 
@@ -79,7 +79,10 @@ function restoreResource(spec: RestoreSpec): ResourceProvider {
     const serverId = Number(outs.serverId ?? inputs.serverId); // backup restores take it as an input
     const { client } = call.account;
     try {
-      const server = await waitForRestore(call.runtime.poller, client, serverId, { timeoutMs: timeoutOf(inputs) });
+      const server = await waitForRestore(call.runtime.poller, client, serverId, {
+        timeoutMs: timeoutOf(inputs),
+        ...waitOf(call),
+      });
       call.runtime.restores.ended(client, serverId);
       return {
         id,
@@ -123,6 +126,7 @@ function restoreResource(spec: RestoreSpec): ResourceProvider {
   }
 
   return {
+    inputs: inputKeys.filter((key) => !key.startsWith("__")),
     held: () => [], // a restore holds no object: nothing of it can be adopted
 
     async check(_olds, news) {
@@ -189,7 +193,8 @@ function restoreResource(spec: RestoreSpec): ResourceProvider {
       const server = requireSameServer(source, `how ${what} went`, what, serverId, seen, recorded);
       if (server.status !== "restoring") {
         // It ended while no `up` was watching: VPS.org does not say how, so it is not called a success.
-        call.runtime.write(
+        say(
+          call,
           `vpsorg: the restore of server ${serverId} ended while no \`pulumi up\` was watching; the server is ` +
             `"${server.status}". VPS.org does not record whether the restore succeeded: check the server.`,
         );

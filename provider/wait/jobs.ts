@@ -22,6 +22,10 @@ export interface WaitOptions {
   label?: string;
   /** Receives progress (about every 30 s of a long wait, and once at its end) instead of stderr. */
   onProgress?: (progress: WaitProgress) => void;
+  /** The account's name for progress lines, when it is not the default one (e.g. `account "prod"`). */
+  account?: string;
+  /** The resource waiting, for an engine that shows lines beside their resource. */
+  urn?: string;
 }
 
 export function waitForSnapshot(
@@ -51,7 +55,7 @@ export function waitForJob(
   kind: JobName,
   serverId: Id,
   id: Id,
-  { timeoutMs, label, onProgress }: WaitOptions,
+  { timeoutMs, label, onProgress, account, urn }: WaitOptions,
 ): Promise<Job> {
   let misses = 0;
   let lastStatus = "not read yet";
@@ -80,6 +84,8 @@ export function waitForJob(
     label: label ?? `${kind} ${id} of server ${serverId}`,
     status: () => lastStatus,
     onProgress,
+    account,
+    urn,
     onTimeout: () =>
       new WaitTimeoutError(
         `${kind} ${id} of server ${serverId} was still "${lastStatus}" after ${formatDuration(timeoutMs)}.`,
@@ -92,7 +98,7 @@ export function waitForRestore(
   poller: Poller,
   client: VpsOrgClient,
   serverId: Id,
-  { timeoutMs, label, onProgress }: WaitOptions,
+  { timeoutMs, label, onProgress, account, urn }: WaitOptions,
 ): Promise<Server> {
   let lastStatus = "restoring";
   let misses = 0;
@@ -119,6 +125,8 @@ export function waitForRestore(
     label: label ?? `the restore of server ${serverId}`,
     status: () => lastStatus,
     onProgress,
+    account,
+    urn,
     onTimeout: () =>
       new WaitTimeoutError(`server ${serverId} was still "${lastStatus}" after ${formatDuration(timeoutMs)}.`),
   });

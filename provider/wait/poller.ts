@@ -8,7 +8,7 @@ import { isRetryable } from "../client/errors";
 import type { ListItem, ListKind } from "../kinds";
 import { type ListCosts, type ListPlan, type ListResult, planLists, readLists } from "../reads/lists";
 import { boundedProgressMs, normalizePoll, type PollSettings } from "../settings";
-import { formatWaitLine, type WaitProgress, type WaitState } from "./progress";
+import { type BoardEntry, ProgressBoard, type WaitProgress } from "./progress";
 import { checkByOf, firstCheckDelay, jittered, nextTickAt, pollInterval } from "./schedule";
 import { type SafeTimer, safeTimeout } from "./timers";
 
@@ -28,8 +28,8 @@ export interface PollerOptions {
   progressIntervalMs?: number;
   /** What the lists cost, learnt and shared with the coalesced reads (default: a book of its own). */
   costs?: ListCosts;
-  /** Where progress lines go (default: stderr, which Pulumi shows for a provider). */
-  write?: (line: string) => void;
+  /** Where progress lines go, with the resource they are about when known (default: stderr). */
+  write?: (line: string, urn?: string) => void;
   /** Told of every list read of a tick. */
   onRead?: (read: PollRead) => void;
 }
@@ -46,6 +46,10 @@ export interface WatchOptions {
   status: () => string;
   /** Receives progress instead of stderr. */
   onProgress?: (progress: WaitProgress) => void;
+  /** The account's name for progress lines, when it is not the default one. */
+  account?: string;
+  /** The resource waiting, for an engine that shows lines beside their resource (the plugin's). */
+  urn?: string;
 }
 
 interface Waiter {
@@ -75,15 +79,6 @@ interface Hub {
   lastTickAt: number | undefined;
 }
 
-interface Watched {
-  label: string;
-  status: () => string;
-  startedAt: number;
-  lastLineAt: number;
-  printed: boolean;
-  onProgress?: (progress: WaitProgress) => void;
-}
-
 /** The waits of one provider process (runtime.ts), or of one script's calls. */
 export class Poller {
   readonly settings: PollSettings;
@@ -91,11 +86,10 @@ export class Poller {
   /** Ticks run, over every account. */
   ticks = 0;
   readonly #costs: ListCosts;
-  readonly #write: (line: string) => void;
+  readonly #write: (line: string, urn?: string) => void;
   readonly #onRead: (read: PollRead) => void;
   readonly #hubs = new Map<string, Hub>();
-  readonly #watched = new Set<Watched>();
-  #progressTimer: SafeTimer | undefined;
+  readonly #board: ProgressBoard;
   #seq = 0;
 
   constructor(costs: ListCosts, options: Omit<PollerOptions, "costs"> = {}) {
@@ -104,6 +98,7 @@ export class Poller {
     this.#costs = costs;
     this.#write = options.write ?? ((line) => void process.stderr.write(`${line}\n`));
     this.#onRead = options.onRead ?? (() => {});
+    this.#board = new ProgressBoard(this.progressIntervalMs, this.#write);
   }
 
   /**
@@ -128,7 +123,7 @@ export class Poller {
       };
       hub.feeds.set(kind, feed);
     }
-    return this.#join<R>(hub, feed, String(serverId), judge as (items: ListItem[]) => Verdict<unknown>, options);
+    return this.#join<R>(hub, feed, kind, String(serverId), judge as (items: ListItem[]) => Verdict<unknown>, options);
   }
 
   #hub(key: string): Hub {
@@ -143,18 +138,22 @@ export class Poller {
   #join<R>(
     hub: Hub,
     feed: Feed,
+    kind: ListKind,
     group: string,
     judge: (items: ListItem[]) => Verdict<unknown>,
     options: WatchOptions,
   ): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const now = Date.now();
-      const watched: Watched = {
+      const watched: BoardEntry = {
         label: options.label,
+        kind,
+        server: group,
+        hub: hub.key,
+        account: options.account,
+        urn: options.urn,
         status: options.status,
         startedAt: now,
-        lastLineAt: now,
-        printed: false,
         onProgress: options.onProgress,
       };
       let settled = false;
@@ -171,16 +170,8 @@ export class Poller {
           set?.delete(waiter);
           if (set?.size === 0) feed.waiters.delete(group);
           hub.size--;
-          this.#watched.delete(watched);
-          if (this.#watched.size === 0) {
-            this.#progressTimer?.cancel();
-            this.#progressTimer = undefined;
-          }
           if (hub.size === 0 && !hub.ticking) this.#retire(hub);
-          if (watched.printed) {
-            const state: WaitState = "value" in outcome ? "done" : "failed";
-            this.#emit(watched, state, "error" in outcome ? outcome.error : undefined);
-          }
+          this.#board.end(watched, "error" in outcome ? { error: outcome.error } : {});
           if ("value" in outcome) resolve(outcome.value as R);
           else reject(outcome.error);
         },
@@ -189,10 +180,9 @@ export class Poller {
       if (!set) feed.waiters.set(group, (set = new Set()));
       set.add(waiter);
       hub.size++;
-      this.#watched.add(watched);
+      this.#board.add(watched);
       const deadline = safeTimeout(() => waiter.settle({ error: options.onTimeout() }), options.timeoutMs);
       this.#wake(hub, waiter.checkBy);
-      this.#armProgress();
     });
   }
 
@@ -296,34 +286,5 @@ export class Poller {
     hub.timer?.cancel();
     hub.timer = undefined;
     if (this.#hubs.get(hub.key) === hub) this.#hubs.delete(hub.key);
-  }
-
-  /** One timer for every wait's progress lines, running only while something waits. */
-  #armProgress() {
-    const every = this.progressIntervalMs;
-    if (every <= 0 || this.#progressTimer || this.#watched.size === 0) return;
-    this.#progressTimer = safeTimeout(
-      () => {
-        this.#progressTimer = undefined;
-        const now = Date.now();
-        for (const watched of this.#watched) {
-          if (now - watched.lastLineAt < every) continue;
-          watched.lastLineAt = now;
-          watched.printed = true;
-          this.#emit(watched, "waiting");
-        }
-        this.#armProgress();
-      },
-      Math.max(10, Math.round(every / 3)),
-      { unref: true }, // progress alone never keeps the process alive
-    );
-  }
-
-  #emit(watched: Watched, state: WaitState, error?: Error) {
-    const status = watched.status();
-    const elapsedMs = Date.now() - watched.startedAt;
-    const line = formatWaitLine(watched.label, status, elapsedMs, state, error);
-    if (watched.onProgress) watched.onProgress({ label: watched.label, status, elapsedMs, state, line });
-    else this.#write(line);
   }
 }

@@ -27,6 +27,13 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
+/** The summary line: the ratios of scenarios (a) to (c), then (f)'s against one process, and (f)'s stderr lines. */
+const LAST_LINE = new RegExp(
+  "^bench: requests_ratio=(\\S+) lag_p95_ratio=(\\S+) single_requests_ratio=(\\S+) failures_1000=(\\S+) " +
+    "multi_process_failures=(\\S+) multi_process_throttled_share=(\\S+) multi_process_requests_vs_single=(\\S+) " +
+    "multi_process_lag_vs_single=(\\S+) progress_lines_500=(\\S+)$",
+);
+
 test("the peers' schedules are the documented ones", () => {
   const checksAt = (next: () => number, n: number) => {
     let t = 0;
@@ -53,15 +60,13 @@ test("a tiny run of scenario (b) writes the report, the chart and the data, and 
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
 
     const last = stdout.trimEnd().split("\n").pop();
-    const match =
-      /^bench: requests_ratio=(\S+) lag_p95_ratio=(\S+) single_requests_ratio=(\S+) failures_1000=(\S+)$/.exec(
-        last ?? "",
-      );
+    const match = LAST_LINE.exec(last ?? "");
     expect(match).not.toBeNull();
     expect(Number(match?.[1])).toBeGreaterThan(0);
     expect(Number(match?.[2])).toBeGreaterThan(0);
     expect(match?.[3]).toBe("n/a"); // scenario (a) did not run
     expect(match?.[4]).toBe("n/a"); // nor (c)
+    expect(match?.slice(5)).toEqual(["n/a", "n/a", "n/a", "n/a", "n/a"]); // nor (f)
 
     const data = JSON.parse(readFileSync(join(out, "custom.json"), "utf8")) as {
       rows: Array<{
@@ -90,6 +95,42 @@ test("a tiny run of scenario (b) writes the report, the chart and the data, and 
     expect(svg.startsWith("<svg ")).toBe(true);
     expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
     expect(svg.match(/<rect /g)?.length).toBe(1 + 4 + 2 * 4); // background, legend, 4 bars in each of 2 panels
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("a tiny run of scenario (f) runs ours from one process and from several, and sums it up", async () => {
+  const out = mkdtempSync(join(tmpdir(), "vpsorg-bench-"));
+  try {
+    const { code, stdout, stderr } = await run([
+      "--scenarios",
+      "processes",
+      "--waits",
+      "8",
+      "--scale",
+      "200",
+      "--out",
+      out,
+    ]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    const match = LAST_LINE.exec(stdout.trimEnd().split("\n").pop() ?? "");
+    expect(match?.slice(1, 5)).toEqual(["n/a", "n/a", "n/a", "n/a"]);
+    expect(match?.[5]).toBe("0"); // no failure from several processes
+    expect(Number(match?.[6])).toBeGreaterThanOrEqual(0);
+    expect(Number(match?.[7])).toBeGreaterThan(0);
+    expect(Number(match?.[8])).toBeGreaterThan(0);
+    expect(Number(match?.[9])).toBeGreaterThanOrEqual(0);
+    const data = JSON.parse(readFileSync(join(out, "custom.json"), "utf8")) as {
+      rows: Array<{ scenario: string; policy: string; processes: number; waits: number; failures: number }>;
+    };
+    expect(data.rows.map((r) => [r.scenario, r.policy, r.processes, r.waits, r.failures])).toEqual([
+      ["processes", "ours", 1, 8, 0],
+      ["processes", "ours", 4, 8, 0],
+    ]);
+    const markdown = readFileSync(join(out, "custom.md"), "utf8");
+    expect(markdown).toMatch(/\| 1 process \|/);
+    expect(markdown).toMatch(/\| 4 processes \|/);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 // The client-side rate limit, against the emulator's 429s: one limiter per client, and one client
-// per account in a provider process (the runtime's), idle until a 429, then pacing and honouring
-// Retry-After for the whole account; POSTs too.
+// per account in a provider process (the runtime's), idle until a limit shows, then pacing and
+// honouring Retry-After for the whole account; POSTs too. A lone 429 delays only its own request.
 import { z } from "zod";
 import { VpsOrgClient } from "../../provider/client";
 import { HttpClient } from "../../provider/client/http";
@@ -35,11 +35,26 @@ test("a provider process keeps one client, so one limiter, per account", () => {
   expect(runtime.clientFor({ token: TOKEN_A, baseUrl: `${ctx.url}/` })).not.toBe(a); // another URL, another account
 });
 
-test("after a 429 the account's requests are paced: fewer reach the API in a time window", async () => {
+/** Three 429s in a row for one request: a limit, not noise. */
+const limitShows = (path: string, retryAfter = 0) => ({ method: "GET", path, status: 429, retryAfter, times: 3 });
+
+test("a lone 429 delays only its own request: the account goes on unpaced", async () => {
   const runtime = runtimeWith(5);
   const account = () => runtime.clientFor({ token: TOKEN_A, baseUrl: ctx.url });
-  await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 0, times: 1 }]);
-  await account().servers.list(); // 429, then retried
+  await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 1, times: 1 }]);
+  const refused = account().servers.list(); // waits its Retry-After of 1 s, alone
+  await sleep(150);
+  await account().backups.list({ serverId: SERVER }); // not paused behind it
+  expect(await ctx.control.count("GET /api/v1/backups/")).toBe(1);
+  await refused;
+  expect(account().rateLimitStats()).toMatchObject({ limited: false, rateLimited: 1, sporadic: 1 });
+});
+
+test("once a limit shows, the account's requests are paced: fewer reach the API in a time window", async () => {
+  const runtime = runtimeWith(5);
+  const account = () => runtime.clientFor({ token: TOKEN_A, baseUrl: ctx.url });
+  await ctx.control.faults([limitShows("/servers/$")]);
+  await account().servers.list(); // three 429s in a row, then answered
   const stats = account().rateLimitStats();
   expect(stats.limited).toBe(true);
   expect(stats.rps).toBeGreaterThanOrEqual(5);
@@ -56,7 +71,7 @@ test("after a 429 the account's requests are paced: fewer reach the API in a tim
 });
 
 test("behind a busy limiter, a list that serves many goes before the queued requests", async () => {
-  await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 0, times: 1 }]);
+  await ctx.control.faults([limitShows("/servers/$")]);
   const http = new HttpClient(options({ rateLimit: { minRps: 5 } }));
   const servers = pageSchema(z.looseObject({ id: z.number() }));
   await http.list("/servers/", servers); // limited from here on: one request per 200 ms
@@ -70,10 +85,12 @@ test("behind a busy limiter, a list that serves many goes before the queued requ
   expect(finished.indexOf("high")).toBeLessThanOrEqual(1);
 });
 
-test("Retry-After pauses every request of the account, and no other account", async () => {
+test("at the limit, Retry-After pauses every request of the account, and no other account", async () => {
   const runtime = runtimeWith(0.2);
   const account = (token: string) => runtime.clientFor({ token, baseUrl: ctx.url });
-  await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 1, times: 1 }]);
+  // A 429 whose rate-limit headers say nothing remains: the limit, at once.
+  const headers = { "RateLimit-Limit": "50", "RateLimit-Remaining": "0", "RateLimit-Reset": "1" };
+  await ctx.control.faults([{ method: "GET", path: "/servers/$", status: 429, retryAfter: 1, times: 1, headers }]);
   const first = account(TOKEN_A).servers.list();
   await sleep(150); // the 429 is in: the account is paused for 1 s
   const other = account(TOKEN_A).backups.list({ serverId: SERVER });
