@@ -1,13 +1,13 @@
 // The dynamic providers: what the shim stored in users' states calls (`providers[kind].check(olds,
-// news)`, `.create(inputs, settings)`, ...), turned into calls of the resources with a Call built
-// from this process's runtime. Here, for every resource alike: the engine's ids are noted before
-// diff, read, update and delete (so no create of this process adopts them), each call's account is
-// resolved from its props and the stack config, and every error leaves as one clean sentence.
-import { type ProviderSettings, readStackConfig, requireToken, resolveAccount } from "./core/accounts";
+// news)`, `.create(inputs, settings)`, ...), turned into calls of the resources through the shared
+// adapter (adapter.ts). A dynamic resource's host is never told the URN, so its identity comes from
+// the inputs the sdk classes add (`__urn`, `__org`, `__resourceName`).
+import { adapt } from "./adapter";
+import { type ProviderSettings, readStackConfig } from "./core/accounts";
 import type { Identity } from "./core/markers";
 import { clean } from "./core/messages";
 import type { ProviderKind } from "./kinds";
-import { type Call, type Props, type ResourceProvider } from "./resources/call";
+import type { Props, ResourceProvider } from "./resources/call";
 import type { Runtime } from "./runtime";
 
 /**
@@ -38,26 +38,6 @@ export const identityOf = (props: Props): Identity => ({
   resourceName: text(props.__resourceName),
 });
 
-/** The Call of one method: the runtime, the account the props name, the resource's identity. */
-export function callFor(runtime: Runtime, settings: ProviderSettings | undefined, props: Props): Call {
-  const resolved = resolveAccount(settings, props.account, runtime.env);
-  const client = runtime.clientFor({
-    token: requireToken(resolved),
-    baseUrl: resolved.baseUrl,
-    allowInsecureHttp: settings?.allowInsecureHttp === true || runtime.settings.allowInsecureHttp,
-  });
-  return {
-    runtime,
-    account: {
-      name: resolved.name,
-      client,
-      source: resolved.source,
-      deletedServers: new Set(settings?.deletedServers ?? []),
-    },
-    identity: identityOf(props),
-  };
-}
-
 /** The stack config as the shim's `configure` hands it; a bad URL fails here, before any request. */
 export function readSettings(runtime: Runtime, config: Parameters<typeof readStackConfig>[0]): ProviderSettings {
   try {
@@ -68,42 +48,15 @@ export function readSettings(runtime: Runtime, config: Parameters<typeof readSta
 }
 
 function dynamicProvider(resource: ResourceProvider, runtime: Runtime): DynamicProviderMethods {
-  /** Runs one method; any error leaves clean, naming the credential of the props' account. */
-  const guard = async <T>(settings: ProviderSettings | undefined, props: Props, run: () => Promise<T>) => {
-    try {
-      return await run();
-    } catch (error) {
-      throw clean(error, { source: resolveAccount(settings, props.account, runtime.env).source });
-    }
-  };
-  /** The engine shows these objects as the state's: no create of this process may adopt them. */
-  const shown = (id: string, props: Props) => {
-    for (const object of resource.held(id, props)) runtime.claims.shownByEngine(object);
-  };
+  const adapted = adapt(resource, runtime);
+  const request = (settings: ProviderSettings | undefined, props: Props) => ({ settings, identity: identityOf(props) });
   return {
-    check: (olds, news) => guard(undefined, news, () => resource.check(olds, news, identityOf(news))),
-    diff: (id, olds, news) =>
-      guard(undefined, news, async () => {
-        shown(id, olds);
-        return await resource.diff(id, olds, news);
-      }),
-    create: (inputs, settings) =>
-      guard(settings, inputs, () => resource.create(inputs, callFor(runtime, settings, inputs))),
-    read: (id, props, settings) =>
-      guard(settings, props, async () => {
-        shown(id, props);
-        return await resource.read(id, props, callFor(runtime, settings, props));
-      }),
-    update: (id, olds, news, settings) =>
-      guard(settings, news, async () => {
-        shown(id, olds);
-        return await resource.update(id, olds, news, callFor(runtime, settings, news));
-      }),
-    delete: (id, props, settings) =>
-      guard(settings, props, async () => {
-        shown(id, props);
-        return await resource.delete(id, props, callFor(runtime, settings, props));
-      }),
+    check: (olds, news) => adapted.check(olds, news, identityOf(news)),
+    diff: (id, olds, news) => adapted.diff(id, olds, news),
+    create: (inputs, settings) => adapted.create(inputs, request(settings, inputs)),
+    read: (id, props, settings) => adapted.read(id, props, request(settings, props)),
+    update: (id, olds, news, settings) => adapted.update(id, olds, news, request(settings, news)),
+    delete: (id, props, settings) => adapted.delete(id, props, request(settings, props)),
   };
 }
 

@@ -1,0 +1,306 @@
+// The resource plugin as the Pulumi engine runs it: its tarball (npm run build:plugin) unpacked as
+// `pulumi plugin install` unpacks it, its executable started with the engine's address in the
+// user's program folder (not its own), its port read from its first stdout line; and a small
+// stand-in for the engine's Engine service that records the Log calls the plugin makes.
+import { type ChildProcess, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { EngineService } from "@pulumi/pulumi/proto/engine_grpc_pb";
+import type { LogRequest } from "@pulumi/pulumi/proto/engine_pb";
+import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as pb from "@pulumi/pulumi/proto/provider_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+
+const REPO = join(__dirname, "..", "..");
+export const PLUGIN_DIR = join(REPO, "dist-plugin");
+export type Props = Record<string, unknown>;
+
+/** The engine's wire form of a secret. */
+export const secret = (value: unknown) => ({
+  "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+  value,
+});
+export const urnOf = (type: string, name: string) => `urn:pulumi:dev::vpsorg-test::${type}::${name}`;
+
+/** The tarball npm run build:plugin made for this machine; a test run without it says what to run. */
+export function pluginTarball(): string {
+  const found = existsSync(PLUGIN_DIR)
+    ? readdirSync(PLUGIN_DIR).find((f) => /^pulumi-resource-vpsorg-v.*\.tar\.gz$/.test(f))
+    : undefined;
+  if (!found) throw new Error(`no plugin tarball in ${PLUGIN_DIR}: run \`npm run build:plugin\` first`);
+  return join(PLUGIN_DIR, found);
+}
+
+/** Unpacks the tarball flat into a folder of its own, as the plugin cache holds it; returns the executable. */
+export function installPlugin(): string {
+  const dir = mkdtempSync(join(tmpdir(), "resource-vpsorg-"));
+  execFileSync("tar", ["-xzf", pluginTarball(), "-C", dir]);
+  return join(dir, "pulumi-resource-vpsorg");
+}
+
+/** The engine's Engine service, as much as a provider uses: Log, recorded. */
+export class FakeEngine {
+  logs: Array<{ severity: number; message: string; urn: string }> = [];
+  private constructor(
+    private readonly server: grpc.Server,
+    readonly address: string,
+  ) {}
+
+  static async start(): Promise<FakeEngine> {
+    const server = new grpc.Server();
+    const logs: FakeEngine["logs"] = [];
+    server.addService(EngineService, {
+      log: (call: grpc.ServerUnaryCall<LogRequest, Empty>, callback: grpc.sendUnaryData<Empty>) => {
+        const request = call.request;
+        logs.push({ severity: request.getSeverity(), message: request.getMessage(), urn: request.getUrn() });
+        callback(null, new Empty());
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    );
+    const engine = new FakeEngine(server, `127.0.0.1:${port}`);
+    engine.logs = logs;
+    return engine;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
+  }
+}
+
+/** A gRPC error of the plugin: its message, and the id and properties of a partial failure. */
+export class PluginError extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly id?: string,
+    readonly properties?: Props,
+  ) {
+    super(message);
+  }
+}
+
+function pluginError(error: grpc.ServiceError): PluginError {
+  const raw = error.metadata?.get("grpc-status-details-bin")?.[0];
+  if (raw) {
+    const { Status } = require("@pulumi/pulumi/proto/status_pb");
+    const status = Status.deserializeBinary(new Uint8Array(raw as Buffer));
+    for (const any of status.getDetailsList()) {
+      if (any.getTypeName() !== "pulumirpc.ErrorResourceInitFailed") continue;
+      const detail = pb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+      return new PluginError(error.details, error.code, detail.getId(), detail.getProperties()?.toJavaScript() ?? {});
+    }
+  }
+  return new PluginError(error.details || error.message, error.code);
+}
+
+/** The plugin process, started as the engine starts it, and a client of its protocol. */
+export class Plugin {
+  readonly stdout: string[] = [];
+  readonly stderr: string[] = [];
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: ResourceProviderClient,
+    /** How long the executable took to print its port. */
+    readonly startMs: number,
+  ) {}
+
+  /** `executable <engine address>` in `cwd` (the user's program folder), with the engine's logging flags. */
+  static async start(executable: string, engine: FakeEngine, options: { cwd: string; env?: NodeJS.ProcessEnv }) {
+    const started = Date.now();
+    const { VPS_API_TOKEN: _t, VPS_API_URL: _u, ...inherited } = process.env;
+    const child = spawn(executable, ["--logtostderr", "-v=3", engine.address], {
+      cwd: options.cwd,
+      env: { ...inherited, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const out: string[] = [];
+    const err: string[] = [];
+    child.stdout?.on("data", (chunk: Buffer) => out.push(chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => err.push(chunk.toString()));
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout?.on("data", () => {
+        const first = out.join("").split("\n");
+        if (first.length > 1) resolve(Number(first[0].trim()));
+      });
+      child.on("exit", (code) => reject(new Error(`the plugin exited with ${code} before its port: ${err.join("")}`)));
+    });
+    const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const plugin = new Plugin(child, client, Date.now() - started);
+    plugin.stdout.push(...out);
+    child.stdout?.on("data", (chunk: Buffer) => plugin.stdout.push(chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => plugin.stderr.push(chunk.toString()));
+    return plugin;
+  }
+
+  /** Stops it as the engine does (SIGINT); `kill` instead: SIGKILL, a host that dies mid-call. */
+  async stop(signal: NodeJS.Signals = "SIGINT"): Promise<number | null> {
+    this.client.close();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
+    const exited = new Promise<number | null>((resolve) => this.child.once("exit", (code) => resolve(code)));
+    this.child.kill(signal);
+    return await exited;
+  }
+
+  private call<Req, Res>(method: string, request: Req): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      (this.client as unknown as Record<string, (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>)[
+        method
+      ](request, (error, response) => (error ? reject(pluginError(error)) : resolve(response)));
+    });
+  }
+
+  getPluginInfo = async () =>
+    (await this.call<Empty, { getVersion(): string }>("getPluginInfo", new Empty())).getVersion();
+
+  getSchema = async () => {
+    const response = await this.call<pb.GetSchemaRequest, pb.GetSchemaResponse>("getSchema", new pb.GetSchemaRequest());
+    return JSON.parse(response.getSchema());
+  };
+
+  handshake = async () => {
+    const request = new pb.ProviderHandshakeRequest();
+    request.setEngineAddress("127.0.0.1:1");
+    return await this.call<pb.ProviderHandshakeRequest, pb.ProviderHandshakeResponse>("handshake", request);
+  };
+
+  checkConfig = async (news: Props) => {
+    const request = new pb.CheckRequest();
+    request.setUrn(urnOf("pulumi:providers:vpsorg", "default"));
+    request.setNews(Struct.fromJavaScript(news as never));
+    request.setOlds(Struct.fromJavaScript({}));
+    const response = await this.call<pb.CheckRequest, pb.CheckResponse>("checkConfig", request);
+    return failures(response);
+  };
+
+  diffConfig = async (olds: Props, news: Props) => {
+    const request = new pb.DiffRequest();
+    request.setOlds(Struct.fromJavaScript(olds as never));
+    request.setNews(Struct.fromJavaScript(news as never));
+    const response = await this.call<pb.DiffRequest, pb.DiffResponse>("diffConfig", request);
+    return { changes: response.getChanges(), diffs: response.getDiffsList(), replaces: response.getReplacesList() };
+  };
+
+  /** Configure as the engine sends it: the provider's config as args, secrets wrapped. */
+  configure = async (args: Props) => {
+    const request = new pb.ConfigureRequest();
+    request.setArgs(Struct.fromJavaScript(args as never));
+    request.setAcceptsecrets(true);
+    request.setAcceptresources(true);
+    await this.call("configure", request);
+  };
+
+  check = async (type: string, name: string, news: Props, olds: Props = {}) => {
+    const request = new pb.CheckRequest();
+    request.setUrn(urnOf(type, name));
+    request.setName(name);
+    request.setType(type);
+    request.setOlds(Struct.fromJavaScript(olds as never));
+    request.setNews(Struct.fromJavaScript(news as never));
+    const response = await this.call<pb.CheckRequest, pb.CheckResponse>("check", request);
+    return { inputs: response.getInputs()?.toJavaScript() ?? {}, failures: failures(response) };
+  };
+
+  diff = async (type: string, name: string, id: string, olds: Props, news: Props) => {
+    const request = new pb.DiffRequest();
+    request.setUrn(urnOf(type, name));
+    request.setName(name);
+    request.setType(type);
+    request.setId(id);
+    request.setOlds(Struct.fromJavaScript(olds as never));
+    request.setNews(Struct.fromJavaScript(news as never));
+    const response = await this.call<pb.DiffRequest, pb.DiffResponse>("diff", request);
+    const detailed = Object.fromEntries(
+      [...response.getDetaileddiffMap().entries()].map(([key, d]) => [key, d.getKind()]),
+    );
+    return {
+      changes: response.getChanges(),
+      replaces: response.getReplacesList(),
+      diffs: response.getDiffsList(),
+      detailed,
+      hasDetailed: response.getHasdetaileddiff(),
+    };
+  };
+
+  create = async (
+    type: string,
+    name: string,
+    properties: Props,
+    options: { preview?: boolean; timeout?: number } = {},
+  ) => {
+    const request = new pb.CreateRequest();
+    request.setUrn(urnOf(type, name));
+    request.setName(name);
+    request.setType(type);
+    request.setProperties(Struct.fromJavaScript(properties as never));
+    request.setPreview(options.preview ?? false);
+    request.setTimeout(options.timeout ?? 0);
+    const response = await this.call<pb.CreateRequest, pb.CreateResponse>("create", request);
+    return { id: response.getId(), outputs: response.getProperties()?.toJavaScript() ?? {} };
+  };
+
+  read = async (type: string, name: string, id: string, properties: Props) => {
+    const request = new pb.ReadRequest();
+    request.setUrn(urnOf(type, name));
+    request.setName(name);
+    request.setType(type);
+    request.setId(id);
+    request.setProperties(Struct.fromJavaScript(properties as never));
+    const response = await this.call<pb.ReadRequest, pb.ReadResponse>("read", request);
+    return {
+      id: response.getId(),
+      outputs: response.getProperties()?.toJavaScript() ?? {},
+      inputs: response.getInputs()?.toJavaScript() ?? {},
+    };
+  };
+
+  update = async (type: string, name: string, id: string, olds: Props, news: Props, preview = false) => {
+    const request = new pb.UpdateRequest();
+    request.setUrn(urnOf(type, name));
+    request.setName(name);
+    request.setType(type);
+    request.setId(id);
+    request.setOlds(Struct.fromJavaScript(olds as never));
+    request.setNews(Struct.fromJavaScript(news as never));
+    request.setPreview(preview);
+    const response = await this.call<pb.UpdateRequest, pb.UpdateResponse>("update", request);
+    return { outputs: response.getProperties()?.toJavaScript() ?? {} };
+  };
+
+  delete = async (type: string, name: string, id: string, properties: Props) => {
+    const request = new pb.DeleteRequest();
+    request.setUrn(urnOf(type, name));
+    request.setName(name);
+    request.setType(type);
+    request.setId(id);
+    request.setProperties(Struct.fromJavaScript(properties as never));
+    await this.call("delete", request);
+  };
+
+  invoke = async (token: string, args: Props) => {
+    const request = new pb.InvokeRequest();
+    request.setTok(token);
+    request.setArgs(Struct.fromJavaScript(args as never));
+    const response = await this.call<pb.InvokeRequest, pb.InvokeResponse>("invoke", request);
+    return { result: response.getReturn()?.toJavaScript() ?? {}, failures: failures(response) };
+  };
+
+  cancel = () => this.call("cancel", new Empty());
+
+  /** Everything the plugin wrote, for "no token anywhere". */
+  output(): string {
+    return [...this.stdout, ...this.stderr].join("");
+  }
+}
+
+function failures(response: { getFailuresList(): Array<{ getProperty(): string; getReason(): string }> }) {
+  return response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
+}
+
+/** The plugin's version, as its package says. */
+export const VERSION = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version as string;

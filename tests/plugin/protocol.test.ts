@@ -1,0 +1,177 @@
+// The resource plugin as the engine starts it (the built tarball, unpacked flat, its executable
+// started in the user's program folder with the engine's address): the protocol around the
+// resources: plugin info, the schema, the provider's configuration with a secret token.
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RESOURCES } from "../../provider/resources";
+import { TOKEN_A, useEmulator } from "../helpers/emulator";
+import { rejection } from "../helpers/expect";
+import { FakeEngine, installPlugin, Plugin, PLUGIN_DIR, secret, VERSION } from "./harness";
+
+const ctx = useEmulator();
+const plugins: Plugin[] = [];
+let engine: FakeEngine;
+let executable: string;
+/** The user's program folder: empty, and not the plugin's. */
+let programDir: string;
+
+beforeAll(async () => {
+  executable = installPlugin();
+  engine = await FakeEngine.start();
+  programDir = mkdtempSync(join(tmpdir(), "vpsorg-yaml-program-"));
+});
+afterAll(async () => {
+  for (const plugin of plugins.splice(0)) await plugin.stop();
+  await engine?.stop();
+});
+
+async function start(env: NodeJS.ProcessEnv = {}) {
+  const plugin = await Plugin.start(executable, engine, { cwd: programDir, env });
+  plugins.push(plugin);
+  return plugin;
+}
+
+const TYPES = {
+  "vpsorg:index:Snapshot": "snapshot",
+  "vpsorg:index:Backup": "backup",
+  "vpsorg:index:SnapshotHistory": "snapshotHistory",
+  "vpsorg:index:BackupHistory": "backupHistory",
+  "vpsorg:index:SnapshotRestore": "snapshotRestore",
+  "vpsorg:index:BackupRestore": "backupRestore",
+} as const;
+
+describe("started as the engine starts it", () => {
+  test("prints its port alone on the first line, in the user's folder, and answers its version", async () => {
+    const plugin = await start();
+    expect(plugin.stdout.join("").split("\n")[0]).toMatch(/^\d+$/);
+    expect(await plugin.getPluginInfo()).toBe(VERSION);
+    expect(existsSync(join(programDir, "node_modules"))).toBe(false); // it needs nothing from the user's folder
+  });
+
+  test("stops on SIGINT, as the engine stops it", async () => {
+    const plugin = await start();
+    expect(await plugin.stop("SIGINT")).toBe(0);
+  });
+});
+
+describe("the schema", () => {
+  let schema: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  beforeAll(async () => {
+    schema = await (await start()).getSchema();
+  });
+
+  test("is the file the build wrote beside the tarball", () => {
+    expect(JSON.parse(readFileSync(join(PLUGIN_DIR, "schema.json"), "utf8"))).toEqual(schema);
+  });
+
+  test("declares every resource with the inputs its provider reads, and the four functions", () => {
+    expect(schema.name).toBe("vpsorg");
+    expect(schema.version).toBe(VERSION);
+    expect(schema.pluginDownloadURL).toMatch(/^github:\/\/api\.github\.com\/pulumi-vpsorg$/);
+    expect(Object.keys(schema.resources).sort()).toEqual(Object.keys(TYPES).sort());
+    for (const [token, kind] of Object.entries(TYPES)) {
+      const declared = Object.keys(schema.resources[token].inputProperties).sort();
+      expect({ token, inputs: declared }).toEqual({ token, inputs: [...RESOURCES[kind].inputs].sort() });
+      for (const [key, property] of Object.entries<{ description?: string }>(schema.resources[token].properties)) {
+        expect({ token, key, described: Boolean(property.description) }).toEqual({ token, key, described: true });
+      }
+    }
+    expect(Object.keys(schema.functions).sort()).toEqual([
+      "vpsorg:index:getBackup",
+      "vpsorg:index:getBackups",
+      "vpsorg:index:getSnapshot",
+      "vpsorg:index:getSnapshots",
+    ]);
+  });
+
+  test("every reference resolves, and the token is secret in the config and the provider", () => {
+    const refs = JSON.stringify(schema).match(/"\$ref":"#\/types\/[^"]+"/g) ?? [];
+    for (const ref of refs) expect(Object.keys(schema.types)).toContain(ref.slice(16, -1));
+    expect(schema.config.variables.apiToken.secret).toBe(true);
+    expect(schema.provider.inputProperties.apiToken.secret).toBe(true);
+    expect(schema.types["vpsorg:index:AccountSettings"].properties.apiToken.secret).toBe(true);
+  });
+
+  // Pulumi's metaschema (pkg/codegen/schema/pulumi.json in pulumi/pulumi) is not part of this
+  // repository; CI gives its path in PULUMI_METASCHEMA, and the check runs wherever it is given.
+  const metaschema = process.env.PULUMI_METASCHEMA;
+  (metaschema ? test : test.skip)("passes Pulumi's metaschema (PULUMI_METASCHEMA)", async () => {
+    const { default: Ajv } = await import("ajv/dist/2020");
+    const { default: addFormats } = await import("ajv-formats");
+    const meta = JSON.parse(readFileSync(metaschema!, "utf8"));
+    const ajv = new Ajv({ strict: false, allErrors: true }); // the metaschema has keywords of its own
+    addFormats(ajv);
+    // Patterns are compiled by Go's RE2 too: no lookaround, no backreferences.
+    ajv.addFormat("regex", (s: string) => !/\(\?[=!]|\(\?<[=!]|\\[1-9]/.test(s) && Boolean(new RegExp(s, "u")));
+    ajv.addSchema(meta);
+    const validate = ajv.getSchema(meta.$id)!;
+    const language = ajv.compile({ $ref: `${meta.$id}#/$defs/languageSpec` });
+    const errors = (doc: unknown) => {
+      validate(doc);
+      language((doc as { language?: unknown }).language ?? {});
+      return [...(validate.errors ?? []), ...(language.errors ?? [])];
+    };
+    expect(errors(schema)).toEqual([]);
+    // and the check can fail: a resource token Pulumi would reject
+    const broken = {
+      ...schema,
+      resources: { ...schema.resources, "not a token": schema.resources["vpsorg:index:Backup"] },
+    };
+    expect(errors(broken).length).toBeGreaterThan(0);
+  });
+  if (!metaschema) {
+    console.log(
+      "tests/plugin: the metaschema check is skipped: set PULUMI_METASCHEMA to pulumi/pulumi's pkg/codegen/schema/pulumi.json",
+    );
+  }
+});
+
+describe("the provider's configuration", () => {
+  test("CheckConfig names the key of a URL a token must not go to, before any request", async () => {
+    const plugin = await start();
+    await ctx.control.clearRequests();
+    const failures = await plugin.checkConfig({ apiToken: secret(TOKEN_A), apiUrl: "http://api.example.com/api/v1" });
+    expect(failures).toHaveLength(1);
+    expect(failures[0].property).toBe("apiUrl");
+    expect(failures[0].reason).toMatch(/https/);
+    expect(await plugin.checkConfig({ apiToken: secret(TOKEN_A), apiUrl: ctx.url })).toEqual([]);
+    expect((await ctx.control.requests()).total).toBe(0);
+  });
+
+  test("a named account's bad URL is named by its key", async () => {
+    const plugin = await start();
+    const failures = await plugin.checkConfig({ accounts: { prod: { apiToken: secret(TOKEN_A), apiUrl: "ftp://x" } } });
+    expect(failures.map((f) => f.property)).toEqual(["accounts"]);
+    expect(failures[0].reason).toMatch(/accounts\.prod/);
+  });
+
+  test("DiffConfig: a new token changes the provider but replaces nothing", async () => {
+    const plugin = await start();
+    const diff = await plugin.diffConfig({ apiToken: "a" }, { apiToken: "b" });
+    expect(diff.diffs).toEqual(["apiToken"]);
+    expect(diff.replaces).toEqual([]);
+    expect((await plugin.diffConfig({ apiUrl: ctx.url }, { apiUrl: ctx.url })).diffs).toEqual([]);
+  });
+
+  test("Configure takes the token as a secret; a lookup then uses it, and the token is written nowhere", async () => {
+    const plugin = await start();
+    await plugin.configure({ apiToken: secret(TOKEN_A), apiUrl: ctx.url });
+    const { result } = await plugin.invoke("vpsorg:index:getSnapshots", { serverId: 12345 });
+    expect(result.ids).toEqual([801, 798]); // integers, as the schema declares them
+    expect(plugin.output()).not.toContain(TOKEN_A);
+    expect(JSON.stringify(engine.logs)).not.toContain(TOKEN_A);
+  });
+
+  test("without a token anywhere, a resource's error says where to set one", async () => {
+    const plugin = await start();
+    await plugin.configure({ apiUrl: ctx.url });
+    const error = await rejection(
+      plugin.create("vpsorg:index:Snapshot", "pre-upgrade", { serverId: 12345, name: "x" }),
+      "a create without a token",
+    );
+    expect(error.message).toMatch(/vpsorg:apiToken/);
+    expect(error.message).toMatch(/VPS_API_TOKEN/);
+    expect((await ctx.control.requests()).total).toBe(0);
+  });
+});
