@@ -38,7 +38,10 @@ async function build() {
     // 2. The executable: this node, with the bundle injected.
     const blob = join(work, "sea-prep.blob");
     const seaConfig = join(work, "sea-config.json");
-    writeFileSync(seaConfig, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+    writeFileSync(
+      seaConfig,
+      JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }),
+    );
     execFileSync(process.execPath, ["--experimental-sea-config", seaConfig], { stdio: "ignore" });
     const stage = join(work, "stage");
     mkdirSync(stage);
