@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_TOKEN, PASTABLE_TOKEN, startEmulator, TOKEN_RULE } from "./server";
+import { startEmulator } from "./server";
+import { DEFAULT_TOKEN, PASTABLE_TOKEN, TOKEN_RULE } from "./tokens";
 import { DEFAULT_SETTINGS as D } from "./state";
 
 /** Exit codes, as --help lists them. */

@@ -1,6 +1,7 @@
 // Fault injection, after LocalStack's chaos API: rules matched by method and path pattern,
 // each firing with a probability (and at most `times` times), adding latency and one effect.
 import { z } from "zod";
+import type { FaultRule } from "./types";
 
 export const faultRuleSchema = z
   .object({
@@ -35,7 +36,11 @@ export const faultRuleSchema = z
     effect: z.enum(["drop", "commit-then-drop", "malformed"]).optional(),
   })
   .strict();
-export type FaultRule = z.infer<typeof faultRuleSchema>;
+export type { FaultRule } from "./types";
+
+/** The schema reads exactly the public type (types.ts): a change to one without the other fails to compile. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const FAULT_RULE_TYPE_MATCHES: Same<FaultRule, z.infer<typeof faultRuleSchema>> = true;
 
 interface ActiveRule extends FaultRule {
   pattern: RegExp | undefined;

@@ -1,6 +1,6 @@
 // The local VPS.org API emulator, for tests, benchmarks and users' own CI.
 
-export type { FaultRule } from "./faults";
-export { buildEmulatorApp, type Emulator, type EmulatorOptions, startEmulator } from "./server";
+export { startEmulator } from "./server";
+export { DEFAULT_TOKEN, PASTABLE_TOKEN, TOKEN_RULE } from "./tokens";
+export type { Emulator, EmulatorOptions, FaultRule, RateLimitConfig, RateLimitInput } from "./types";
 export { DEFAULT_SETTINGS, type Settings } from "./state";
-export type { RateLimitConfig, RateLimitInput } from "./rate-limit";

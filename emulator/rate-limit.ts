@@ -2,6 +2,7 @@
 // API. An empty bucket answers 429 with Retry-After, the way rate-limited APIs do, so clients and
 // benchmarks can show what they do when the (undocumented) limit of the real API is hit.
 import { z } from "zod";
+import type { RateLimitConfig, RateLimitInput } from "./types";
 
 export const rateLimitSchema = z
   .object({
@@ -24,8 +25,14 @@ export const rateLimitSchema = z
     headers: z.boolean().default(false),
   })
   .strict();
-export type RateLimitInput = z.input<typeof rateLimitSchema>;
-export type RateLimitConfig = z.infer<typeof rateLimitSchema> & { burst: number };
+export type { RateLimitConfig, RateLimitInput } from "./types";
+
+/** The schema reads exactly the public types (types.ts): a change to one without the other fails to compile. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const RATE_LIMIT_TYPES_MATCH: [
+  Same<RateLimitInput, z.input<typeof rateLimitSchema>>,
+  Same<RateLimitConfig, z.infer<typeof rateLimitSchema> & { burst: number }>,
+] = [true, true];
 
 interface Bucket {
   tokens: number;

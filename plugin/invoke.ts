@@ -23,7 +23,9 @@ export interface Invokes {
 
 export function invokes(runtime: Runtime, settings: () => ProviderSettings | undefined): Invokes {
   return {
-    async invoke(token, { account, ...args }) {
+    async invoke(token, given) {
+      // An argument given as null is one not given (the languages' SDKs send null for None/nil).
+      const { account, ...args } = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
       const name = FUNCTIONS[token];
       if (!name) {
         return {

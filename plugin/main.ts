@@ -25,18 +25,17 @@ export async function main(): Promise<void> {
   const log = new EngineLog(engineAddressOf(process.argv.slice(2)));
   const runtime = createRuntime({ write: log.write, userAgent: "plugin" });
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-  server.addService(ResourceProviderService, pluginService(runtime).implementation);
+  server.addService(ResourceProviderService, pluginService(runtime));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
     ),
   );
-  process.stdout.write(`${port}\n`); // the engine reads this line, and nothing before it
   const stop = () => {
     server.forceShutdown();
-    log.close();
-    process.exit(0);
+    void log.close().then(() => process.exit(0)); // the lines already written reach the engine first
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  process.stdout.write(`${port}\n`); // the engine reads this line, and nothing before it
 }

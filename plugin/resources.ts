@@ -1,16 +1,15 @@
 // The resource RPCs of the plugin (Check, Diff, Create, Read, Update, Delete), each the same call of
 // the same resource (provider/resources) as a dynamic provider makes, through the shared adapter.
 // What differs is only what the engine says: the URN and name come with every request (the
-// resource's identity), customTimeouts arrive as a timeout, and a preview asks Create and Update
-// what they would answer, without a request.
+// resource's identity), the provider instance is the process's own, customTimeouts arrive as a
+// timeout, and a preview asks Create and Update what they would answer, without a request.
 import type { Identity } from "../provider/core/markers";
 import { UNKNOWN } from "../provider/resources/engine";
 import type { ProviderKind } from "../provider/kinds";
-import { JOB_KINDS } from "../provider/kinds";
-import { type Adapted, callFor, type EngineRequest } from "../provider/adapter";
+import { type Adapted, type EngineRequest } from "../provider/adapter";
 import { RESOURCES } from "../provider/resources";
-import type { Runtime } from "../provider/runtime";
 import type { ProviderSettings } from "../provider/core/accounts";
+import { packageSchema } from "./schema";
 import type { Props } from "./values";
 
 /** The schema's resource tokens and the provider kinds they are. */
@@ -23,35 +22,34 @@ export const TOKENS: Record<string, ProviderKind> = {
   "vpsorg:index:BackupRestore": "backupRestore",
 };
 
-/** The outputs each kind adds to its inputs: unknown in a preview's answer. */
-const OUTPUTS: Record<ProviderKind, readonly string[]> = {
-  snapshot: ["serverName", "status", "sizeMb", "createdAt"],
-  backup: ["serverName", "backupType", "status", "sizeMb", "createdAt", "expiresAt"],
-  snapshotHistory: ["items", "latest", "lastTrigger"],
-  backupHistory: ["items", "latest", "lastTrigger"],
-  snapshotRestore: [
-    "serverId",
-    "serverName",
-    "serverStatus",
-    "snapshotName",
-    "message",
-    "startedAt",
-    "finishedAt",
-    "outcome",
-    "failure",
-  ],
-  backupRestore: [
-    "serverName",
-    "serverStatus",
-    "backupType",
-    "backupCreatedAt",
-    "message",
-    "startedAt",
-    "finishedAt",
-    "outcome",
-    "failure",
-  ],
+/** The outputs each kind adds to its inputs, as the schema declares them: unknown in a preview. */
+const OUTPUTS = (() => {
+  const resources = packageSchema().resources as Record<string, { inputProperties: Props; properties: Props }>;
+  const entries = Object.entries(TOKENS).map(([token, kind]) => {
+    const { inputProperties, properties } = resources[token];
+    return [kind, Object.keys(properties).filter((key) => !(key in inputProperties))];
+  });
+  return Object.fromEntries(entries) as Record<ProviderKind, string[]>;
+})();
+
+/**
+ * Outputs made from an input, beside the output of the same name (which the engine keeps secret
+ * itself): a secret trigger stays secret in the items named after it.
+ */
+const DERIVED: Partial<Record<ProviderKind, Record<string, string[]>>> = {
+  snapshotHistory: {
+    trigger: ["lastTrigger", "items", "latest"],
+    description: ["items", "latest"],
+    namePrefix: ["items", "latest"],
+  },
+  backupHistory: { trigger: ["lastTrigger", "items", "latest"], description: ["items", "latest"] },
 };
+
+/** The outputs to keep secret when `secretInputs` were: the same keys, and what is made from them. */
+export function secretOutputs(type: string, secretInputs: Iterable<string>): Set<string> {
+  const derived = DERIVED[kindOf(type)] ?? {};
+  return new Set([...secretInputs].flatMap((key) => [key, ...(derived[key] ?? [])]));
+}
 
 /** The kind of a resource type token; an unknown token is an error naming it. */
 export function kindOf(type: string): ProviderKind {
@@ -61,25 +59,27 @@ export function kindOf(type: string): ProviderKind {
 }
 
 /** `urn:pulumi:stack::project::type::name`: the name is its last part. */
-export function identityOf(urn: string, name: string): Identity {
-  return { urn, resourceName: name || urn.split("::").pop() };
+export function identityOf(urn: string, name: string, provider?: string): Identity {
+  return { urn, resourceName: name || urn.split("::").pop(), ...(provider ? { provider } : {}) };
 }
 
 /** Pulumi's customTimeouts arrive in seconds; the resources read them as `__createTimeout`. */
 const withTimeout = (props: Props, seconds: number): Props =>
   seconds > 0 ? { ...props, __createTimeout: `${seconds}s` } : props;
 /** What the engine should not keep of a call's props: the timeout of this one call. */
-const stored = ({ __createTimeout: _t, ...props }: Props): Props => props;
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+export const stored = ({ __createTimeout: _t, ...props }: Props): Props => props;
+
+export interface DiffAnswer {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  /** Every key that changes, whether it replaces, and whether it is an input. */
+  diffs: Array<{ key: string; replace: boolean; input: boolean }>;
+}
 
 export interface ResourceCalls {
   check(type: string, urn: string, name: string, olds: Props, news: Props): ReturnType<Adapted["check"]>;
-  diff(
-    type: string,
-    id: string,
-    olds: Props,
-    news: Props,
-  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean; diffs: Array<[string, boolean]> }>;
+  diff(type: string, id: string, olds: Props, news: Props): Promise<DiffAnswer>;
   create(
     type: string,
     urn: string,
@@ -108,43 +108,37 @@ export interface ResourceCalls {
   delete(type: string, urn: string, name: string, id: string, props: Props): Promise<void>;
 }
 
-/** The resource RPCs on one runtime, with the settings Configure last gave. */
-export function resourceCalls(
-  runtime: Runtime,
-  adapters: Record<ProviderKind, Adapted>,
-  settings: () => ProviderSettings | undefined,
-): ResourceCalls {
+/** What the service knows of the provider: Configure's settings and the provider's URN. */
+export interface ProviderState {
+  /** The settings to send requests with; throws while the configuration is not known yet. */
+  settings(): ProviderSettings | undefined;
+  provider(): string | undefined;
+}
+
+/** The resource RPCs on one runtime's adapters. */
+export function resourceCalls(adapters: Record<ProviderKind, Adapted>, state: ProviderState): ResourceCalls {
+  const identity = (urn: string, name: string) => identityOf(urn, name, state.provider());
   const request = (urn: string, name: string): EngineRequest => ({
-    settings: settings(),
-    identity: identityOf(urn, name),
+    settings: state.settings(),
+    identity: identity(urn, name),
   });
   const inputsOf = (kind: ProviderKind, props: Props) =>
     Object.fromEntries(
       RESOURCES[kind].inputs.filter((key) => props[key] !== undefined).map((key) => [key, props[key]]),
     );
 
-  /**
-   * `pulumi import` reads with an id alone: a snapshot's or backup's server is found in the
-   * account's list. A history or a restore holds no one object to import.
-   */
-  async function imported(kind: ProviderKind, id: string, urn: string, name: string): Promise<Props> {
-    const job = kind === "snapshot" || kind === "backup" ? JOB_KINDS[kind] : undefined;
-    if (!job) throw new Error(`a ${kind} cannot be imported: it is not one VPS.org object. Declare it instead.`);
-    const call = callFor(runtime, request(urn, name), {});
-    const found = (await job.list(call.account.client, undefined)).find((item) => String(item.id) === id);
-    if (!found) throw new Error(`${job.name} ${id} is not in the account of ${call.account.source.account}.`);
-    return { serverId: Number(found.server.id) };
-  }
-
   return {
-    check: (type, urn, name, olds, news) => adapters[kindOf(type)].check(olds, news, identityOf(urn, name)),
+    check: (type, urn, name, olds, news) => adapters[kindOf(type)].check(olds, news, identity(urn, name)),
 
     async diff(type, id, olds, news) {
       const kind = kindOf(type);
-      const verdict = await adapters[kind].diff(id, olds, news);
-      const changed = RESOURCES[kind].inputs.filter((key) => !same(olds[key], news[key]));
-      const keys = [...new Set([...changed, ...verdict.replaces])];
-      return { ...verdict, diffs: keys.map((key) => [key, verdict.replaces.includes(key)]) };
+      const { changes, replaces, updates, deleteBeforeReplace } = await adapters[kind].diff(id, olds, news);
+      const input = (key: string) => RESOURCES[kind].inputs.includes(key);
+      const diffs = [
+        ...replaces.map((key) => ({ key, replace: true, input: input(key) })),
+        ...updates.filter((key) => !replaces.includes(key)).map((key) => ({ key, replace: false, input: input(key) })),
+      ];
+      return { changes, replaces, deleteBeforeReplace, diffs };
     },
 
     async create(type, urn, name, inputs, timeout, preview) {
@@ -159,14 +153,22 @@ export function resourceCalls(
 
     async read(type, urn, name, id, props) {
       const kind = kindOf(type);
-      const given = Object.keys(props).length > 0 ? props : await imported(kind, id, urn, name);
-      const answer = await adapters[kind].read(id, given, request(urn, name));
+      const answer =
+        Object.keys(props).length > 0
+          ? await adapters[kind].read(id, props, request(urn, name))
+          : await adapters[kind].import(id, request(urn, name)); // `pulumi import`: the id alone
       return { id: answer.id, props: stored(answer.props), inputs: inputsOf(kind, answer.props) };
     },
 
     async update(type, urn, name, id, olds, news, timeout, preview) {
       const kind = kindOf(type);
-      if (preview) return { outs: { ...olds, ...news } };
+      if (preview) {
+        // An update may change every output but those of a snapshot or backup that is done (its
+        // object stays): the others are unknown until `up`, so a preview never shows stale items.
+        const settled = (kind === "snapshot" || kind === "backup") && olds.status === "completed";
+        const unknown = settled ? [] : OUTPUTS[kind];
+        return { outs: { ...olds, ...news, ...Object.fromEntries(unknown.map((key) => [key, UNKNOWN])) } };
+      }
       const { outs } = await adapters[kind].update(id, olds, withTimeout(news, timeout), request(urn, name));
       return { outs: stored(outs) };
     },

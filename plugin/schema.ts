@@ -30,7 +30,10 @@ const SERVER_ID = int("The server (e.g. 12345).");
 
 const snapshotOutputs = {
   serverName: str("The server's name."),
-  status: str("`completed` once recorded; `in_progress` only in a state whose wait timed out."),
+  status: str(
+    "`completed` once recorded; `in_progress` in a state whose wait timed out or was cancelled (the next `up` " +
+      "resumes it); `failed` when VPS.org failed it (the next `up` replaces it).",
+  ),
   sizeMb: num("Its size in MB."),
   createdAt: str("When VPS.org made it (ISO 8601)."),
 };
@@ -90,14 +93,26 @@ const restoreOutputs = {
   failure: str("Why a failed restore failed."),
 };
 
-/** A resource: its inputs (also outputs), its further outputs, and the inputs it needs. */
-function resource(description: string, inputs: Spec, outputs: Spec, required: string[]): Spec {
+/** Outputs every recorded resource of its kind holds (a generated SDK types them as always set). */
+const ALWAYS = new Set(["status", "outcome", "items", "serverName", "createdAt"]);
+
+/**
+ * A resource: its inputs (also outputs, unless `outputs` says otherwise of one), its further
+ * outputs, the inputs it needs, and `alwaysToo`, inputs that every recorded one holds as outputs.
+ */
+function resource(
+  description: string,
+  inputs: Spec,
+  outputs: Spec,
+  required: string[],
+  alwaysToo: string[] = [],
+): Spec {
   return {
     description,
     inputProperties: inputs,
     requiredInputs: required,
     properties: { ...inputs, ...outputs },
-    required: [...required, ...Object.keys(outputs).filter((key) => key === "status" || key === "outcome")],
+    required: [...required, ...alwaysToo, ...Object.keys(outputs).filter((key) => ALWAYS.has(key))],
   };
 }
 
@@ -116,7 +131,7 @@ const backupInfo = {
   id: int("The backup's id."),
   serverId: int("Its server."),
   serverName: str("Its server's name."),
-  backupType: str('"manual" or "automatic".'),
+  backupType: ref("BackupType", "Its type."),
   status: str("Its status."),
   sizeMb: num("Its size in MB."),
   createdAt: str("When it was made."),
@@ -163,10 +178,21 @@ export function packageSchema(): Spec {
     config: { variables: config },
     provider: { description: "The VPS.org provider: its token, URL and named accounts.", inputProperties: config },
     types: {
-      "vpsorg:index:AccountSettings": objectType({
-        apiToken: { ...str("The account's API token."), secret: true },
-        apiUrl: str("The account's API URL; default the provider's."),
-      }),
+      "vpsorg:index:AccountSettings": {
+        ...objectType({
+          apiToken: { ...str("The account's API token."), secret: true },
+          apiUrl: str("The account's API URL; default the provider's."),
+        }),
+        description: "A named account: its token and, when not the provider's, its API URL.",
+      },
+      "vpsorg:index:BackupType": {
+        type: "string",
+        description: "How a backup was made: by hand (manual) or by VPS.org's schedule (automatic).",
+        enum: [
+          { value: "manual", description: "Made on request; up to 10 per server." },
+          { value: "automatic", description: "Made and expired by VPS.org's schedule." },
+        ],
+      },
       "vpsorg:index:HistoryItem": objectType(
         {
           id: int("The snapshot's or backup's id: pass it to a restore to roll back."),
@@ -186,13 +212,14 @@ export function packageSchema(): Spec {
         snapshotInputs,
         snapshotOutputs,
         ["serverId"],
+        ["name"],
       ),
       "vpsorg:index:Backup": resource(
         "A manual VPS.org backup. `pulumi up` creates it and waits until it is `completed`.",
         backupInputs,
         {
           serverName: str("The server's name."),
-          backupType: str("Always `manual`."),
+          backupType: ref("BackupType", "Always `manual`: automatic backups are restored from, never managed."),
           status: snapshotOutputs.status,
           sizeMb: num("Its size in MB."),
           createdAt: str("When VPS.org made it (ISO 8601)."),
@@ -224,7 +251,12 @@ export function packageSchema(): Spec {
           snapshotId: idInput("The snapshot to restore its server from: a number, or a Snapshot's `id`."),
           ...restoreCommon,
         },
-        { serverId: int("The server restored."), snapshotName: str("The snapshot's name."), ...restoreOutputs },
+        {
+          snapshotId: int("The snapshot restored from."),
+          serverId: int("The server restored."),
+          snapshotName: str("The snapshot's name."),
+          ...restoreOutputs,
+        },
         ["snapshotId", "acknowledgeDataLoss"],
       ),
       "vpsorg:index:BackupRestore": resource(
@@ -235,7 +267,8 @@ export function packageSchema(): Spec {
           ...restoreCommon,
         },
         {
-          backupType: str('"manual" or "automatic".'),
+          backupId: int("The backup restored from."),
+          backupType: ref("BackupType", "The backup's type."),
           backupCreatedAt: str("When the backup was made."),
           ...restoreOutputs,
         },
@@ -278,7 +311,7 @@ export function packageSchema(): Spec {
         description: "A server's backups (or the account's), by type.",
         inputs: objectType({
           serverId: int("The server; omitted: the whole account."),
-          backupType: str('"manual" or "automatic".'),
+          backupType: ref("BackupType", 'Only backups of this type: "manual" or "automatic".'),
           account: LOOKUP_ACCOUNT,
         }),
         outputs: objectType(
@@ -296,7 +329,7 @@ export function packageSchema(): Spec {
         inputs: objectType(
           {
             serverId: SERVER_ID,
-            backupType: str('"manual" or "automatic".'),
+            backupType: ref("BackupType", 'Only backups of this type: "manual" or "automatic".'),
             createdBefore: str("Only backups made before this time (ISO 8601)."),
             mostRecent: bool("With several matches, take the most recently made instead of failing."),
             account: LOOKUP_ACCOUNT,

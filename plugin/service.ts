@@ -2,92 +2,57 @@
 // @pulumi/pulumi/proto (not on `@pulumi/pulumi/provider`'s main(), which hands a provider no
 // configuration and no detailed diff). Every RPC is a thin translation: the work is the runtime's
 // and the resources' (provider/), the same as in a dynamic provider.
-import * as grpc from "@grpc/grpc-js";
+//
+// Secrets are accepted: the engine sends them wrapped, the resources get their values (values.ts),
+// and every output made from a secret input leaves wrapped again (resources.ts, secretOutputs).
+import type * as grpc from "@grpc/grpc-js";
 import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import * as pb from "@pulumi/pulumi/proto/provider_pb";
-import { Any } from "google-protobuf/google/protobuf/any_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { adapt } from "../provider/adapter";
-import type { ProviderSettings } from "../provider/core/accounts";
-import { clean, explain } from "../provider/core/messages";
 import type { ProviderKind } from "../provider/kinds";
 import { RESOURCES } from "../provider/resources";
 import type { Runtime } from "../provider/runtime";
 import { VERSION } from "../provider/version";
-import { CONFIG_KEYS, keyOf, settingsOf } from "./config";
-import { type Invokes, invokes } from "./invoke";
-import { resourceCalls } from "./resources";
+import { CONFIG_KEYS, ProviderConfig } from "./config";
+import { invokes } from "./invoke";
+import { resourceCalls, secretOutputs, stored } from "./resources";
 import { packageSchema } from "./schema";
-import { fromStruct, type Props, toStruct } from "./values";
+import { unary } from "./status";
+import { fromStruct, type Props, secretKeys, toStruct, withSecrets } from "./values";
 
-const { Status } = require("@pulumi/pulumi/proto/status_pb") as { Status: new () => StatusMessage };
-interface StatusMessage {
-  setCode(code: number): void;
-  setMessage(message: string): void;
-  addDetails(detail: Any): void;
-  serializeBinary(): Uint8Array;
-}
+const failure = (property: string, reason: string) => {
+  const f = new pb.CheckFailure();
+  f.setProperty(property);
+  f.setReason(reason);
+  return f;
+};
 
-type Handler<Req, Res> = grpc.handleUnaryCall<Req, Res>;
-
-/**
- * A gRPC error the engine understands: the message alone; for an object that exists but is not
- * ready (a wait that timed out, a failed job recorded), ErrorResourceInitFailed with its id and
- * properties, so the engine records it and the next `up` updates it instead of creating another.
- */
-function grpcError(error: unknown): Partial<grpc.StatusObject> {
-  const cleaned = clean(error) as Error & { id?: string; properties?: Props; reasons?: string[] };
-  const metadata = new grpc.Metadata();
-  if (cleaned.id) {
-    const detail = new pb.ErrorResourceInitFailed();
-    detail.setId(cleaned.id);
-    detail.setProperties(toStruct(cleaned.properties ?? {}));
-    detail.setReasonsList(cleaned.reasons ?? [cleaned.message]);
-    const any = new Any();
-    any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
-    const status = new Status();
-    status.setCode(grpc.status.UNKNOWN);
-    status.setMessage(cleaned.message);
-    status.addDetails(any);
-    metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
-  }
-  return { code: grpc.status.UNKNOWN, details: cleaned.message, metadata };
-}
-
-/** A unary handler from an async function: its answer, or its error as grpcError says it. */
-function unary<Req, Res>(run: (request: Req) => Promise<Res> | Res): Handler<Req, Res> {
-  return (call, callback) => {
-    Promise.resolve()
-      .then(() => run(call.request))
-      .then(
-        (response) => callback(null, response),
-        (error) => callback(grpcError(error), null),
-      );
-  };
-}
-
-export interface PluginService {
-  implementation: grpc.UntypedServiceImplementation;
-  /** The calls for tests of the service itself; the engine goes through `implementation`. */
-  invokes: Invokes;
-}
-
-/** The service on one runtime: Configure's settings are kept here, in this one object. */
-export function pluginService(runtime: Runtime): PluginService {
-  let settings: ProviderSettings | undefined;
+/** The service on one runtime, for one provider instance (the engine starts a process per provider). */
+export function pluginService(runtime: Runtime): grpc.UntypedServiceImplementation {
+  const config = new ProviderConfig(runtime.env);
   const adapters = Object.fromEntries(
     (Object.keys(RESOURCES) as ProviderKind[]).map((kind) => [kind, adapt(RESOURCES[kind], runtime)]),
   ) as Record<ProviderKind, ReturnType<typeof adapt>>;
-  const resources = resourceCalls(runtime, adapters, () => settings);
-  const functions = invokes(runtime, () => settings);
-  const failure = (property: string, reason: string) => {
-    const f = new pb.CheckFailure();
-    f.setProperty(property);
-    f.setReason(reason);
-    return f;
+  const resources = resourceCalls(adapters, config);
+  const functions = invokes(runtime, () => config.settings());
+
+  /** Outputs as the engine takes them: secret where an input they come from was. */
+  const outputs = (type: string, secrets: Set<string>, props: Props): Struct =>
+    toStruct(withSecrets(props, secretOutputs(type, secrets)));
+  /** Runs a create or update; a partial failure's properties leave as its outputs would. */
+  const recording = async <T>(type: string, secrets: Set<string>, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      const failed = error as { properties?: Props };
+      if (failed.properties) failed.properties = withSecrets(stored(failed.properties), secretOutputs(type, secrets));
+      throw error;
+    }
   };
 
-  const implementation: grpc.UntypedServiceImplementation = {
+  return {
     getPluginInfo: unary<Empty, PluginInfo>(() => {
       const info = new PluginInfo();
       info.setVersion(VERSION);
@@ -95,9 +60,8 @@ export function pluginService(runtime: Runtime): PluginService {
     }),
 
     handshake: unary<pb.ProviderHandshakeRequest, pb.ProviderHandshakeResponse>(() => {
-      // Secrets not taken: the engine strips them from inputs and marks outputs of the same name.
       const response = new pb.ProviderHandshakeResponse();
-      response.setAcceptSecrets(false);
+      response.setAcceptSecrets(true);
       response.setAcceptResources(false);
       return response;
     }),
@@ -110,12 +74,10 @@ export function pluginService(runtime: Runtime): PluginService {
 
     checkConfig: unary<pb.CheckRequest, pb.CheckResponse>((request) => {
       const response = new pb.CheckResponse();
-      response.setInputs(request.getNews());
-      try {
-        settingsOf(fromStruct(request.getNews()), runtime.env);
-      } catch (error) {
-        const message = explain(error);
-        response.addFailures(failure(keyOf(message), message));
+      // The inputs go back as the provider's own (Configure gets them), the tokens in them secret.
+      response.setInputs(toStruct(withSecrets(fromStruct(request.getNews()), ["apiToken", "accounts"])));
+      for (const f of config.check(request.getUrn(), fromStruct(request.getNews()))) {
+        response.addFailures(failure(f.property, f.reason));
       }
       return response;
     }),
@@ -128,23 +90,23 @@ export function pluginService(runtime: Runtime): PluginService {
       );
       const response = new pb.DiffResponse();
       // A new token or URL changes no resource: never a replacement of the provider.
-      response.setChanges(
-        changed.length ? pb.DiffResponse.DiffChanges.DIFF_SOME : pb.DiffResponse.DiffChanges.DIFF_NONE,
-      );
+      const { DiffChanges } = pb.DiffResponse;
+      response.setChanges(changed.length ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE);
       response.setDiffsList([...changed]);
       return response;
     }),
 
     configure: unary<pb.ConfigureRequest, pb.ConfigureResponse>((request) => {
-      settings = settingsOf(fromStruct(request.getArgs()), runtime.env);
+      config.configure(request);
       const response = new pb.ConfigureResponse();
-      response.setAcceptsecrets(false);
+      response.setAcceptsecrets(true);
       response.setSupportspreview(true);
       response.setAcceptresources(false);
       return response;
     }),
 
     check: unary<pb.CheckRequest, pb.CheckResponse>(async (request) => {
+      const secrets = secretKeys(request.getNews());
       const { inputs, failures } = await resources.check(
         request.getType(),
         request.getUrn(),
@@ -153,7 +115,7 @@ export function pluginService(runtime: Runtime): PluginService {
         fromStruct(request.getNews()),
       );
       const response = new pb.CheckResponse();
-      response.setInputs(toStruct(inputs));
+      response.setInputs(toStruct(withSecrets(inputs, secrets)));
       for (const f of failures) response.addFailures(failure(f.property, f.reason));
       return response;
     }),
@@ -170,11 +132,11 @@ export function pluginService(runtime: Runtime): PluginService {
       response.setChanges(verdict.changes ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE);
       response.setReplacesList(verdict.replaces);
       response.setDeletebeforereplace(verdict.deleteBeforeReplace);
-      response.setDiffsList(verdict.diffs.map(([key]) => key));
-      for (const [key, replace] of verdict.diffs) {
+      response.setDiffsList(verdict.diffs.filter((d) => d.input).map((d) => d.key));
+      for (const { key, replace, input } of verdict.diffs) {
         const diff = new pb.PropertyDiff();
         diff.setKind(replace ? pb.PropertyDiff.Kind.UPDATE_REPLACE : pb.PropertyDiff.Kind.UPDATE);
-        diff.setInputdiff(true);
+        diff.setInputdiff(input);
         response.getDetaileddiffMap().set(key, diff);
       }
       response.setHasdetaileddiff(true);
@@ -182,23 +144,29 @@ export function pluginService(runtime: Runtime): PluginService {
     }),
 
     create: unary<pb.CreateRequest, pb.CreateResponse>(async (request) => {
-      const { id, outs } = await resources.create(
-        request.getType(),
-        request.getUrn(),
-        request.getName(),
-        fromStruct(request.getProperties()),
-        request.getTimeout(),
-        request.getPreview(),
+      const type = request.getType();
+      const secrets = secretKeys(request.getProperties());
+      const { id, outs } = await recording(type, secrets, () =>
+        resources.create(
+          type,
+          request.getUrn(),
+          request.getName(),
+          fromStruct(request.getProperties()),
+          request.getTimeout(),
+          request.getPreview(),
+        ),
       );
       const response = new pb.CreateResponse();
       response.setId(id);
-      response.setProperties(toStruct(outs));
+      response.setProperties(outputs(type, secrets, outs));
       return response;
     }),
 
     read: unary<pb.ReadRequest, pb.ReadResponse>(async (request) => {
+      const type = request.getType();
+      const secrets = new Set([...secretKeys(request.getProperties()), ...secretKeys(request.getInputs())]);
       const answer = await resources.read(
-        request.getType(),
+        type,
         request.getUrn(),
         request.getName(),
         request.getId(),
@@ -207,25 +175,29 @@ export function pluginService(runtime: Runtime): PluginService {
       const response = new pb.ReadResponse();
       response.setId(answer.id); // "" only with proof that it is gone (provider/operations/proof.ts)
       if (answer.id) {
-        response.setProperties(toStruct(answer.props));
-        response.setInputs(toStruct(answer.inputs));
+        response.setProperties(outputs(type, secrets, answer.props));
+        response.setInputs(toStruct(withSecrets(answer.inputs, secrets)));
       }
       return response;
     }),
 
     update: unary<pb.UpdateRequest, pb.UpdateResponse>(async (request) => {
-      const { outs } = await resources.update(
-        request.getType(),
-        request.getUrn(),
-        request.getName(),
-        request.getId(),
-        fromStruct(request.getOlds()),
-        fromStruct(request.getNews()),
-        request.getTimeout(),
-        request.getPreview(),
+      const type = request.getType();
+      const secrets = new Set([...secretKeys(request.getOlds()), ...secretKeys(request.getNews())]);
+      const { outs } = await recording(type, secrets, () =>
+        resources.update(
+          type,
+          request.getUrn(),
+          request.getName(),
+          request.getId(),
+          fromStruct(request.getOlds()),
+          fromStruct(request.getNews()),
+          request.getTimeout(),
+          request.getPreview(),
+        ),
       );
       const response = new pb.UpdateResponse();
-      response.setProperties(toStruct(outs));
+      response.setProperties(outputs(type, secrets, outs));
       return response;
     }),
 
@@ -244,12 +216,16 @@ export function pluginService(runtime: Runtime): PluginService {
       const response = new pb.InvokeResponse();
       const answer = await functions.invoke(request.getTok(), fromStruct(request.getArgs()));
       if ("failure" in answer) response.addFailures(failure(answer.failure.property, answer.failure.reason));
-      else response.setReturn(toStruct(answer.result));
+      else response.setReturn(toStruct(withSecrets(answer.result, secretKeys(request.getArgs()))));
       return response;
     }),
 
-    // Waits end with their deadline or their object; nothing of a cancelled run is left half done.
-    cancel: unary<Empty, Empty>(() => new Empty()),
+    // Ctrl-C: every wait in progress ends as its deadline would, so each resource is recorded with
+    // its id and the next `up` resumes it; nothing is left half made. Harmless when nothing waits
+    // (engines send Cancel before closing a plugin).
+    cancel: unary<Empty, Empty>(() => {
+      runtime.poller.cancelAll();
+      return new Empty();
+    }),
   };
-  return { implementation, invokes: functions };
 }

@@ -47,6 +47,25 @@ function toWire(value: unknown): unknown {
   return value;
 }
 
+/** The top-level keys whose values are secret, or hold a secret, in a wire Struct. */
+export function secretKeys(struct: Struct | undefined): Set<string> {
+  const holds = (value: unknown): boolean =>
+    isSecret(value) ||
+    (Array.isArray(value) && value.some(holds)) ||
+    (typeof value === "object" && value !== null && Object.values(value).some(holds));
+  const wire = (struct?.toJavaScript() ?? {}) as Props;
+  return new Set(Object.keys(wire).filter((key) => holds(wire[key])));
+}
+
+/** `props` with the values of `keys` wrapped as secrets, for an engine that accepts secrets. */
+export function withSecrets(props: Props, keys: Iterable<string>): Props {
+  const out = { ...props };
+  for (const key of keys) {
+    if (out[key] !== undefined && out[key] !== null) out[key] = { [SIG]: SECRET_SIG, value: out[key] };
+  }
+  return out;
+}
+
 export const fromStruct = (struct: Struct | undefined): Props =>
   (struct ? fromWire(struct.toJavaScript()) : {}) as Props;
 

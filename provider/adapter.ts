@@ -74,6 +74,15 @@ export function adapt(resource: ResourceProvider, runtime: Runtime) {
         shown(id, olds);
         return await resource.update(id, olds, news, callFor(runtime, request, news));
       }),
+    /** `pulumi import` by id alone: the props found, then a read with them, as refresh reads. */
+    import: (id: string, request: EngineRequest) =>
+      guard(request.settings, {}, async () => {
+        if (!resource.imports) throw new Error("it is not one VPS.org object: declare it in the program instead.");
+        const call = callFor(runtime, request, {});
+        const props = await resource.imports(id, call);
+        shown(id, props);
+        return await resource.read(id, props, call);
+      }),
     delete: (id: string, props: Props, request: EngineRequest) =>
       guard(request.settings, props, async () => {
         shown(id, props);

@@ -52,7 +52,10 @@ function dynamicProvider(resource: ResourceProvider, runtime: Runtime): DynamicP
   const request = (settings: ProviderSettings | undefined, props: Props) => ({ settings, identity: identityOf(props) });
   return {
     check: (olds, news) => adapted.check(olds, news, identityOf(news)),
-    diff: (id, olds, news) => adapted.diff(id, olds, news),
+    diff: async (id, olds, news) => {
+      const { changes, replaces, deleteBeforeReplace } = await adapted.diff(id, olds, news);
+      return { changes, replaces, deleteBeforeReplace }; // what a dynamic provider's DiffResult holds
+    },
     create: (inputs, settings) => adapted.create(inputs, request(settings, inputs)),
     read: (id, props, settings) => adapted.read(id, props, request(settings, props)),
     update: (id, olds, news, settings) => adapted.update(id, olds, news, request(settings, news)),

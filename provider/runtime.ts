@@ -11,6 +11,7 @@ import { ReadBatcher } from "./reads/batcher";
 import { ListCosts } from "./reads/lists";
 import { type Settings, settingsFromEnv } from "./settings";
 import { Poller, type PollRead } from "./wait/poller";
+import type { WriteLine } from "./wait/progress";
 
 export interface Runtime {
   /** The VPSORG_* settings, read once. */
@@ -21,7 +22,7 @@ export interface Runtime {
    * Writes one line for the user: stderr of a dynamic provider's host; the engine's log in the
    * resource plugin, beside the resource `urn` names when it is given.
    */
-  readonly write: (line: string, urn?: string) => void;
+  readonly write: WriteLine;
   /** What each account's lists cost, learnt by the poller and the coalesced reads alike. */
   readonly costs: ListCosts;
   readonly reads: ReadBatcher;
@@ -40,7 +41,7 @@ export interface RuntimeOptions {
   /** Settings to use instead of reading them from `env`. */
   settings?: Settings;
   /** Where lines for the user go, and which resource they are about when known (default: stderr). */
-  write?: (line: string, urn?: string) => void;
+  write?: WriteLine;
   /** Told of every list read of a poll tick (benchmarks, tests). */
   onRead?: (read: PollRead) => void;
   /** Added to every client's User-Agent (e.g. "plugin"). */

@@ -9,9 +9,16 @@ rm -f examples/gitops/vendor/*.tgz
 npm pack --ignore-scripts --pack-destination examples/gitops/vendor
 npm pack --ignore-scripts --workspace vpsorg-emulator --pack-destination examples/gitops/vendor
 cd examples/gitops
-# npm keeps a locked tarball's old integrity when the version is unchanged: forget both entries first.
+# package.json names the tarballs just packed (their names carry the version); npm keeps a locked
+# tarball's old integrity when the version is unchanged: forget both lock entries first.
 node -e '
   const fs = require("fs");
+  const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
+  for (const file of fs.readdirSync("vendor").filter((f) => f.endsWith(".tgz"))) {
+    const name = file.replace(/-\d+\.\d+\.\d+(-[\w.]+)?\.tgz$/, "");
+    for (const deps of [pkg.dependencies, pkg.devDependencies]) if (deps?.[name]) deps[name] = `file:vendor/${file}`;
+  }
+  fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2) + "\n");
   if (!fs.existsSync("package-lock.json")) process.exit(0);
   const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8"));
   for (const name of ["pulumi-vpsorg", "vpsorg-emulator"]) delete lock.packages[`node_modules/${name}`];

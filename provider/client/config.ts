@@ -2,6 +2,7 @@
 // environment variables (VPS_API_TOKEN, VPS_API_URL), then the documented default URL. The token
 // goes only to that URL, and only over https (plain http only to this machine, for the emulator).
 import { ConfigurationError } from "./errors";
+import { maskTokenLike } from "./redact";
 
 export const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
 
@@ -43,10 +44,10 @@ export function apiUrlProblem(url: string, allowInsecureHttp = false): string | 
   try {
     parsed = new URL(url);
   } catch {
-    return `The VPS.org API URL "${url}" is not a valid URL`;
+    return `The VPS.org API URL "${maskTokenLike(url)}" is not a valid URL`;
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    return `The VPS.org API URL must be https, got "${parsed.protocol}" in "${url}"`;
+    return `The VPS.org API URL must be https, got "${parsed.protocol}" in "${maskTokenLike(url)}"`;
   }
   if (parsed.username || parsed.password) {
     return "The VPS.org API URL must not carry credentials; use the API token instead";

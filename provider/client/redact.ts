@@ -11,6 +11,12 @@ export function makeRedactor(secret: string): (text: string) => string {
   };
 }
 
+/**
+ * Anything shaped like a VPS.org token (`vps_` and more) masked: for values a user may have put in
+ * the wrong place (a token pasted as the API URL, or as another input) before they reach a message.
+ */
+export const maskTokenLike = (text: string): string => text.replace(/\bvps_[A-Za-z0-9][\w-]{3,}/g, "vps_***");
+
 export type Logger = (level: LogLevel, message: string) => void;
 
 /** Log lines on stderr (the only stream a Pulumi dynamic provider shows) from `min` up; none when undefined. */

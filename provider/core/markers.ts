@@ -24,6 +24,13 @@ export interface Identity {
   org?: string;
   /** The resource's name in the program. */
   resourceName?: string;
+  /**
+   * The provider instance, in a resource plugin: the engine runs one plugin process per provider
+   * (the default one, and each explicit `Provider`), and moving a resource to another provider
+   * replaces it without telling the old process. With the provider in the marker, the new process
+   * never adopts the object the old one is about to delete. (A dynamic provider has one host.)
+   */
+  provider?: string;
 }
 
 /** `length` characters of [a-z0-9] from a hash of `parts`: stable across processes and machines. */
@@ -35,7 +42,8 @@ export function stableToken(parts: unknown[], length: number): string {
 /** The identity as one text: the organization and URN, or the resource's name when no URN is known. */
 export function identityText(identity: Identity): string {
   const org = identity.org ? `${identity.org}/` : "";
-  if (identity.urn) return `${org}${identity.urn}`;
+  const provider = identity.provider ? ` via ${identity.provider}` : "";
+  if (identity.urn) return `${org}${identity.urn}${provider}`;
   return `name:${identity.resourceName ?? ""}`;
 }
 

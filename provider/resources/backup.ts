@@ -21,6 +21,11 @@ export const backupResource = jobResource<Backup>({
   checkMore: (_olds, news) => ({ ...news }),
   post: (client, inputs, description) => client.backups.create({ serverId: Number(inputs.serverId), description }),
   adoptProblem(item, inputs) {
+    if (item.backup_type !== "manual") {
+      // VPS.org makes and expires automatic backups on its own schedule: managing one would let a
+      // destroy delete it. Restore from it (BackupRestore, restoreBackup) or look it up (getBackup).
+      return `backup ${item.id} is an automatic backup; only manual backups can be managed. Restore from it with BackupRestore or find it with getBackup.`;
+    }
     if (inputs.description != null && !sameText(inputs.description, withoutMarker(item.description))) {
       return `backup ${item.id} has the description ${JSON.stringify(item.description ?? "")}; remove description or make it match.`;
     }

@@ -52,20 +52,34 @@ export interface CheckFailure {
   reason: string;
 }
 
+/**
+ * What `up` would do to a resource: `replaces` are the keys whose change makes a new object,
+ * `updates` the keys changed in place, inputs or not (a wait to resume shows as `status`), so that
+ * the plugin's detailed diff names every reason; `changes` is false when neither holds anything.
+ */
+export interface DiffVerdict {
+  changes: boolean;
+  replaces: string[];
+  updates: string[];
+  deleteBeforeReplace: boolean;
+}
+
 /** A resource, as the engine adapters drive it. check and diff send no request. */
 export interface ResourceProvider {
   /** The names of the inputs a user may set (the plugin's schema and its Read's inputs). */
   readonly inputs: readonly string[];
   check(olds: Props, news: Props, identity: Identity): Promise<{ inputs: Props; failures: CheckFailure[] }>;
-  diff(
-    id: string,
-    olds: Props,
-    news: Props,
-  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+  diff(id: string, olds: Props, news: Props): Promise<DiffVerdict>;
   create(inputs: Props, call: Call): Promise<{ id: string; outs: Props }>;
   read(id: string, props: Props, call: Call): Promise<{ id: string; props: Props }>;
   update(id: string, olds: Props, news: Props, call: Call): Promise<{ outs: Props }>;
   delete(id: string, props: Props, call: Call): Promise<void>;
+  /**
+   * `pulumi import` by id alone (a resource plugin's Read with no properties): the props to read it
+   * with, found in the account, under the same rules as `adoptId`. Absent: the kind holds no one
+   * object to import.
+   */
+  imports?(id: string, call: Call): Promise<Props>;
   /**
    * The objects a resource's recorded properties hold. The adapters tell the runtime's claims of
    * them before every diff, read, update and delete: what the engine has shown is never adopted.

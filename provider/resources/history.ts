@@ -257,17 +257,14 @@ function historyResource(spec: HistorySpec): ResourceProvider {
       const s = stateOf(olds);
       const differs = (key: string) => isUnknown(news[key]) || String(olds[key] ?? "") !== String(news[key] ?? "");
       const replaces = ["serverId", "account"].filter(differs);
-      const inputsChanged = ["keep", "waitTimeout", "namePrefix", "maxAge"].some(differs);
-      const changes =
-        replaces.length > 0 ||
-        inputsChanged ||
-        isUnknown(news.description) ||
-        !sameText(olds.description, news.description) ||
-        isUnknown(news.trigger) ||
-        news.trigger !== s.lastTrigger ||
-        s.pending.length > 0 ||
-        rotated(s.items, news).length > 0; // what `up` will delete: keep or maxAge
-      return { changes, replaces, deleteBeforeReplace: false };
+      const updates = [
+        ...["keep", "waitTimeout", "namePrefix", "maxAge"].filter(differs),
+        ...(isUnknown(news.description) || !sameText(olds.description, news.description) ? ["description"] : []),
+        ...(isUnknown(news.trigger) || news.trigger !== s.lastTrigger ? ["trigger"] : []),
+        // items to wait for, or to delete (keep or maxAge)
+        ...(s.pending.length > 0 || rotated(s.items, news).length > 0 ? ["items"] : []),
+      ];
+      return { changes: replaces.length + updates.length > 0, replaces, updates, deleteBeforeReplace: false };
     },
 
     async create(news, call) {

@@ -5,12 +5,13 @@ import { ACCOUNT_NAME, ACCOUNT_NAME_RULE } from "../core/accounts";
 import { MAX_WAIT_MS, parseDuration } from "../core/durations";
 import type { CheckFailure } from "./call";
 import { isUnknown } from "./engine";
+import { maskTokenLike } from "../client/redact";
 
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${maskTokenLike(JSON.stringify(value))}`;
 }
 
 /** A positive whole number, e.g. a server id. `acceptText`: also its digits as text (a resource's `id`). */

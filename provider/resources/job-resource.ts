@@ -6,7 +6,7 @@ import { BadRequestError, JobFailedError, WaitTimeoutError } from "../client/err
 import type { VpsOrgClient } from "../client/client";
 import type { Identity } from "../core/markers";
 import { ownerKey, withMarker } from "../core/markers";
-import { explain, ProviderError, WAITS_AGAIN } from "../core/messages";
+import { explain, ProviderError, tokenOf, WAITS_AGAIN } from "../core/messages";
 import type { Job, JobKind } from "../kinds";
 import { proveGone, serverStamp, visibleServer } from "../operations/proof";
 import { removeObject } from "../operations/removal";
@@ -163,6 +163,18 @@ export function jobResource<T extends Job>(spec: JobSpec<T>): ResourceProvider {
   }
 
   return {
+    async imports(id, call) {
+      const item = (await kind.list(call.account.client, undefined)).find((c) => String(c.id) === id);
+      if (!item) {
+        throw new ProviderError(
+          `${noun} ${id} is not in the account of ${tokenOf(call.account.source)}: check the id, and the token and API URL.`,
+        );
+      }
+      const problem = spec.adoptProblem(item, {});
+      if (problem) throw new ProviderError(problem);
+      return { serverId: Number(item.server.id) };
+    },
+
     inputs: Object.keys(spec.inputs.shape),
     held: (id, props) => [{ kind: noun, id, createdAt: props.createdAt }],
 
@@ -182,8 +194,11 @@ export function jobResource<T extends Job>(spec: JobSpec<T>): ResourceProvider {
           : String(olds[key] ?? "") !== String(news[key] ?? "");
       });
       if (olds.status === "failed") replaces.push("status");
-      const changes = replaces.length > 0 || olds.waitTimeout !== news.waitTimeout || olds.status !== "completed";
-      return { changes, replaces, deleteBeforeReplace: false };
+      const updates = [
+        ...(olds.waitTimeout !== news.waitTimeout ? ["waitTimeout"] : []),
+        ...(olds.status !== "completed" && olds.status !== "failed" ? ["status"] : []), // a wait to resume
+      ];
+      return { changes: replaces.length + updates.length > 0, replaces, updates, deleteBeforeReplace: false };
     },
 
     async create(news, call) {

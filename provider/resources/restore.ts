@@ -137,8 +137,11 @@ function restoreResource(spec: RestoreSpec): ResourceProvider {
       const replaces = spec.replaceKeys.filter((key) => isUnknown(news[key]) || !sameValue(olds[key], news[key]));
       const unfinished = olds.finishedAt == null; // a wait that timed out: resume it, do not restore again
       const failed = olds.outcome === "failed"; // say so again on every up, until the triggers change
-      const changes = replaces.length > 0 || unfinished || failed || olds.waitTimeout !== news.waitTimeout;
-      return { changes, replaces, deleteBeforeReplace: false };
+      const updates = [
+        ...(olds.waitTimeout !== news.waitTimeout ? ["waitTimeout"] : []),
+        ...(unfinished || failed ? ["outcome"] : []),
+      ];
+      return { changes: replaces.length + updates.length > 0, replaces, updates, deleteBeforeReplace: false };
     },
 
     async create(news, call) {

@@ -48,6 +48,8 @@ export function waitForBackup(
   return waitForJob(poller, client, "backup", serverId, id, options) as Promise<Backup>;
 }
 
+const CANCELLED = "when the update was cancelled";
+
 /** Resolves with the object once `completed`; rejects with JobFailedError or WaitTimeoutError. */
 export function waitForJob(
   poller: Poller,
@@ -86,9 +88,9 @@ export function waitForJob(
     onProgress,
     account,
     urn,
-    onTimeout: () =>
+    onTimeout: (cancelled) =>
       new WaitTimeoutError(
-        `${kind} ${id} of server ${serverId} was still "${lastStatus}" after ${formatDuration(timeoutMs)}.`,
+        `${kind} ${id} of server ${serverId} was still "${lastStatus}" ${cancelled ? CANCELLED : `after ${formatDuration(timeoutMs)}`}.`,
       ),
   });
 }
@@ -127,7 +129,9 @@ export function waitForRestore(
     onProgress,
     account,
     urn,
-    onTimeout: () =>
-      new WaitTimeoutError(`server ${serverId} was still "${lastStatus}" after ${formatDuration(timeoutMs)}.`),
+    onTimeout: (cancelled) =>
+      new WaitTimeoutError(
+        `server ${serverId} was still "${lastStatus}" ${cancelled ? CANCELLED : `after ${formatDuration(timeoutMs)}`}.`,
+      ),
   });
 }

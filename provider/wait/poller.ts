@@ -8,7 +8,7 @@ import { isRetryable } from "../client/errors";
 import type { ListItem, ListKind } from "../kinds";
 import { type ListCosts, type ListPlan, type ListResult, planLists, readLists } from "../reads/lists";
 import { boundedProgressMs, normalizePoll, type PollSettings } from "../settings";
-import { type BoardEntry, ProgressBoard, type WaitProgress } from "./progress";
+import { type BoardEntry, ProgressBoard, type WaitProgress, type WriteLine } from "./progress";
 import { checkByOf, firstCheckDelay, jittered, nextTickAt, pollInterval } from "./schedule";
 import { type SafeTimer, safeTimeout } from "./timers";
 
@@ -29,7 +29,7 @@ export interface PollerOptions {
   /** What the lists cost, learnt and shared with the coalesced reads (default: a book of its own). */
   costs?: ListCosts;
   /** Where progress lines go, with the resource they are about when known (default: stderr). */
-  write?: (line: string, urn?: string) => void;
+  write?: WriteLine;
   /** Told of every list read of a tick. */
   onRead?: (read: PollRead) => void;
 }
@@ -39,7 +39,8 @@ export type Verdict<R> = { done: R } | { fail: Error } | undefined;
 
 export interface WatchOptions {
   timeoutMs: number;
-  onTimeout: () => Error;
+  /** The error of a wait that ends unfinished: its deadline passed, or (`cancelled`) the engine cancelled it. */
+  onTimeout: (cancelled?: boolean) => Error;
   /** What is waited for, for progress lines ("snapshot 802 of server 12345"). */
   label: string;
   /** The status last seen, for progress lines. */
@@ -60,6 +61,8 @@ interface Waiter {
   checkBy: number;
   judge(items: ListItem[]): Verdict<unknown>;
   settle(outcome: { value: unknown } | { error: Error }): void;
+  /** Ends the wait unfinished, as its deadline would. */
+  cancel(): void;
 }
 
 interface Feed {
@@ -86,7 +89,7 @@ export class Poller {
   /** Ticks run, over every account. */
   ticks = 0;
   readonly #costs: ListCosts;
-  readonly #write: (line: string, urn?: string) => void;
+  readonly #write: WriteLine;
   readonly #onRead: (read: PollRead) => void;
   readonly #hubs = new Map<string, Hub>();
   readonly #board: ProgressBoard;
@@ -124,6 +127,19 @@ export class Poller {
       hub.feeds.set(kind, feed);
     }
     return this.#join<R>(hub, feed, kind, String(serverId), judge as (items: ListItem[]) => Verdict<unknown>, options);
+  }
+
+  /**
+   * Ends every wait in progress as its deadline would (the engine cancelled the update: Ctrl-C):
+   * each resource records what it waited for with its id, and the next `up` resumes the wait.
+   * Answers how many waits it ended.
+   */
+  cancelAll(): number {
+    const waiters = [...this.#hubs.values()].flatMap((hub) =>
+      [...hub.feeds.values()].flatMap((feed) => [...feed.waiters.values()].flatMap((set) => [...set])),
+    );
+    for (const waiter of waiters) waiter.cancel();
+    return waiters.length;
   }
 
   #hub(key: string): Hub {
@@ -175,6 +191,7 @@ export class Poller {
           if ("value" in outcome) resolve(outcome.value as R);
           else reject(outcome.error);
         },
+        cancel: () => waiter.settle({ error: options.onTimeout(true) }),
       };
       let set = feed.waiters.get(group);
       if (!set) feed.waiters.set(group, (set = new Set()));

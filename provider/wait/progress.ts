@@ -11,6 +11,12 @@ import { type SafeTimer, safeTimeout } from "./timers";
 
 export type WaitState = "waiting" | "done" | "failed";
 
+/**
+ * Where a line for the user goes: beside `urn` when it is about one resource; `passing` when it only
+ * says how things stand (a wait's progress), so an engine that can may show it in place and not keep it.
+ */
+export type WriteLine = (line: string, urn?: string, passing?: boolean) => void;
+
 export interface WaitProgress {
   /** What is waited for, e.g. "snapshot 802 of server 12345". */
   label: string;
@@ -97,7 +103,7 @@ export class ProgressBoard {
   constructor(
     /** A wait running longer than this reports this often; 0 = never. */
     private readonly intervalMs: number,
-    private readonly write: (line: string, urn?: string) => void,
+    private readonly write: WriteLine,
   ) {}
 
   add(entry: BoardEntry): void {
@@ -161,6 +167,8 @@ export class ProgressBoard {
           longestMs: now - Math.min(...waits.map((entry) => entry.startedAt)),
           account: waits[0].account,
         }),
+        undefined,
+        true,
       );
     }
   }
@@ -176,6 +184,6 @@ export class ProgressBoard {
     const elapsedMs = Date.now() - entry.startedAt;
     const line = formatWaitLine(entry.label, status, elapsedMs, state, error);
     if (entry.onProgress) entry.onProgress({ label: entry.label, status, elapsedMs, state, line });
-    else this.write(line, entry.urn);
+    else this.write(line, entry.urn, state === "waiting");
   }
 }

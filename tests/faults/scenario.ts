@@ -91,7 +91,7 @@ export const KINDS: Record<Kind, KindSpec> = {
 };
 
 export interface Scenario {
-  /** The fault, as the README's table names it. */
+  /** The fault, as its report line names it (docs/faults.md describes each). */
   fault: string;
   /** Fault rules in place from the first up until the second (each with `times`, so they run out). */
   rules?: (kind: KindSpec) => Rule[];
@@ -276,7 +276,7 @@ export async function runScenario({ ctx, restores, hosts }: Fixture, kindName: K
   });
   expectOutcome("second up", second, s.second ?? "succeeds");
   if (process.env.FAULT_MATRIX_REPORT) {
-    // What the user saw, to keep the README's table of faults true: FAULT_MATRIX_REPORT=file npx jest tests/faults
+    // What the user saw, to keep docs/faults.md true: FAULT_MATRIX_REPORT=file npx jest tests/faults
     const seen = (r: { failed: Error[] }) => r.failed.map((e) => e.message);
     const line = { kind: kindName, fault: s.fault, first: seen(first), second: seen(second) };
     appendFileSync(process.env.FAULT_MATRIX_REPORT, `${JSON.stringify(line)}\n`);

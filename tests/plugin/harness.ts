@@ -4,7 +4,7 @@
 // stand-in for the engine's Engine service that records the Log calls the plugin makes.
 import { type ChildProcess, spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
@@ -17,6 +17,8 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 const REPO = join(__dirname, "..", "..");
 export const PLUGIN_DIR = join(REPO, "dist-plugin");
+/** The plugin's version, as its package says. */
+export const VERSION = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version as string;
 export type Props = Record<string, unknown>;
 
 /** The engine's wire form of a secret. */
@@ -26,18 +28,39 @@ export const secret = (value: unknown) => ({
 });
 export const urnOf = (type: string, name: string) => `urn:pulumi:dev::vpsorg-test::${type}::${name}`;
 
-/** The tarball npm run build:plugin made for this machine; a test run without it says what to run. */
-export function pluginTarball(): string {
-  const found = existsSync(PLUGIN_DIR)
-    ? readdirSync(PLUGIN_DIR).find((f) => /^pulumi-resource-vpsorg-v.*\.tar\.gz$/.test(f))
-    : undefined;
-  if (!found) throw new Error(`no plugin tarball in ${PLUGIN_DIR}: run \`npm run build:plugin\` first`);
-  return join(PLUGIN_DIR, found);
+/** The newest change to what the plugin is built from. */
+function newestSource(): number {
+  const newest = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
+        entry.isDirectory() ? newest(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs,
+      ),
+    );
+  return Math.max(newest(join(REPO, "plugin")), newest(join(REPO, "provider")));
 }
 
-/** Unpacks the tarball flat into a folder of its own, as the plugin cache holds it; returns the executable. */
+/**
+ * The tarball npm run build:plugin made for this machine; a test run without it, or with one older
+ * than the sources, says what to run (tests of a stale plugin would test something else).
+ */
+export function pluginTarball(): string {
+  const name = `pulumi-resource-vpsorg-v${VERSION}-linux-amd64.tar.gz`;
+  const tarball = join(PLUGIN_DIR, name);
+  if (!existsSync(tarball)) throw new Error(`no ${name} in ${PLUGIN_DIR}: run \`npm run build:plugin\` first`);
+  if (statSync(tarball).mtimeMs < newestSource()) {
+    throw new Error(`${tarball} is older than plugin/ or provider/: run \`npm run build:plugin\` again`);
+  }
+  return tarball;
+}
+
+/**
+ * Unpacks the tarball flat into a folder of its own, as the plugin cache holds it; returns the
+ * executable. The folder goes when the test file ends.
+ */
 export function installPlugin(): string {
   const dir = mkdtempSync(join(tmpdir(), "resource-vpsorg-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   execFileSync("tar", ["-xzf", pluginTarball(), "-C", dir]);
   return join(dir, "pulumi-resource-vpsorg");
 }
@@ -103,6 +126,10 @@ function pluginError(error: grpc.ServiceError): PluginError {
 export class Plugin {
   readonly stdout: string[] = [];
   readonly stderr: string[] = [];
+  /** Every answer and error the plugin gave, as text: for "no token in any response". */
+  readonly answers: string[] = [];
+  /** The inputs the last CheckConfig answered. */
+  checkedConfig: Props = {};
   private constructor(
     private readonly child: ChildProcess,
     private readonly client: ResourceProviderClient,
@@ -151,7 +178,17 @@ export class Plugin {
     return new Promise((resolve, reject) => {
       (this.client as unknown as Record<string, (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>)[
         method
-      ](request, (error, response) => (error ? reject(pluginError(error)) : resolve(response)));
+      ](request, (error, response) => {
+        if (error) {
+          const failed = pluginError(error);
+          this.answers.push(`${failed.message} ${JSON.stringify(failed.properties ?? {})}`);
+          reject(failed);
+        } else {
+          const message = response as { toObject?: () => unknown };
+          this.answers.push(JSON.stringify(message?.toObject?.() ?? null));
+          resolve(response);
+        }
+      });
     });
   }
 
@@ -169,12 +206,18 @@ export class Plugin {
     return await this.call<pb.ProviderHandshakeRequest, pb.ProviderHandshakeResponse>("handshake", request);
   };
 
-  checkConfig = async (news: Props) => {
+  /** CheckConfig of the provider named `provider` (the default one's name carries its version). */
+  checkConfig = async (news: Props, provider = `default_${VERSION.replace(/\./g, "_")}`) => {
     const request = new pb.CheckRequest();
-    request.setUrn(urnOf("pulumi:providers:vpsorg", "default"));
+    request.setUrn(urnOf("pulumi:providers:vpsorg", provider));
     request.setNews(Struct.fromJavaScript(news as never));
     request.setOlds(Struct.fromJavaScript({}));
     const response = await this.call<pb.CheckRequest, pb.CheckResponse>("checkConfig", request);
+    // Its inputs are the configuration, token included (as a secret): the engine keeps them as the
+    // provider's. Only its failures count as what it says.
+    this.answers.pop();
+    this.answers.push(JSON.stringify(failures(response)));
+    this.checkedConfig = response.getInputs()?.toJavaScript() ?? {};
     return failures(response);
   };
 
@@ -192,6 +235,13 @@ export class Plugin {
     request.setArgs(Struct.fromJavaScript(args as never));
     request.setAcceptsecrets(true);
     request.setAcceptresources(true);
+    await this.call("configure", request);
+  };
+
+  /** Configure as an engine that sends only the legacy `variables` map sends it. */
+  configureVariables = async (variables: Record<string, string>) => {
+    const request = new pb.ConfigureRequest();
+    for (const [key, value] of Object.entries(variables)) request.getVariablesMap().set(key, value);
     await this.call("configure", request);
   };
 
@@ -292,15 +342,12 @@ export class Plugin {
 
   cancel = () => this.call("cancel", new Empty());
 
-  /** Everything the plugin wrote, for "no token anywhere". */
+  /** Everything the plugin wrote and answered, for "no token anywhere". */
   output(): string {
-    return [...this.stdout, ...this.stderr].join("");
+    return [...this.stdout, ...this.stderr, ...this.answers].join("\n");
   }
 }
 
 function failures(response: { getFailuresList(): Array<{ getProperty(): string; getReason(): string }> }) {
   return response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
 }
-
-/** The plugin's version, as its package says. */
-export const VERSION = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version as string;

@@ -1,28 +1,34 @@
 // The resource plugin as the engine starts it (the built tarball, unpacked flat, its executable
 // started in the user's program folder with the engine's address): the protocol around the
 // resources: plugin info, the schema, the provider's configuration with a secret token.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DiffResponse } from "@pulumi/pulumi/proto/provider_pb";
 import { RESOURCES } from "../../provider/resources";
+import { UNKNOWN } from "../../provider/resources/engine";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
 import { rejection } from "../helpers/expect";
 import { FakeEngine, installPlugin, Plugin, PLUGIN_DIR, secret, VERSION } from "./harness";
 
+const { DIFF_NONE, DIFF_SOME } = DiffResponse.DiffChanges;
 const ctx = useEmulator();
 const plugins: Plugin[] = [];
 let engine: FakeEngine;
-let executable: string;
+const executable = installPlugin();
 /** The user's program folder: empty, and not the plugin's. */
 let programDir: string;
 
 beforeAll(async () => {
-  executable = installPlugin();
   engine = await FakeEngine.start();
   programDir = mkdtempSync(join(tmpdir(), "vpsorg-yaml-program-"));
 });
 afterAll(async () => {
-  for (const plugin of plugins.splice(0)) await plugin.stop();
+  for (const plugin of plugins.splice(0)) {
+    expect(plugin.output()).not.toContain(TOKEN_A); // in no answer, no error, nothing written
+    await plugin.stop();
+  }
+  expect(JSON.stringify(engine.logs)).not.toContain(TOKEN_A);
   await engine?.stop();
 });
 
@@ -46,12 +52,29 @@ describe("started as the engine starts it", () => {
     const plugin = await start();
     expect(plugin.stdout.join("").split("\n")[0]).toMatch(/^\d+$/);
     expect(await plugin.getPluginInfo()).toBe(VERSION);
-    expect(existsSync(join(programDir, "node_modules"))).toBe(false); // it needs nothing from the user's folder
+    const handshake = await plugin.handshake();
+    expect(handshake.getAcceptSecrets()).toBe(true);
   });
 
-  test("stops on SIGINT, as the engine stops it", async () => {
+  test("needs no Node.js, and nothing of the user's environment loads code into it", async () => {
+    // A NODE_OPTIONS hook in the user's folder that would print before the port (and so break the
+    // engine's reading of it), and a PATH without node.
+    writeFileSync(join(programDir, "hook.js"), 'process.stdout.write("HOOKED\\n");');
+    const plugin = await start({ PATH: "/usr/bin:/bin", NODE_OPTIONS: "--require ./hook.js" });
+    expect(plugin.stdout.join("").split("\n")[0]).toMatch(/^\d+$/);
+    expect(await plugin.getPluginInfo()).toBe(VERSION);
+    expect(plugin.output()).not.toContain("HOOKED");
+  });
+
+  test.each(["SIGINT", "SIGTERM"] as const)("stops on %s, as the engine stops it", async (signal) => {
     const plugin = await start();
-    expect(await plugin.stop("SIGINT")).toBe(0);
+    expect(await plugin.stop(signal)).toBe(0);
+  });
+
+  test("Cancel with nothing in progress is harmless (engines send it before closing a plugin)", async () => {
+    const plugin = await start();
+    await plugin.cancel();
+    expect(await plugin.getPluginInfo()).toBe(VERSION);
   });
 });
 
@@ -131,27 +154,46 @@ describe("the provider's configuration", () => {
   test("CheckConfig names the key of a URL a token must not go to, before any request", async () => {
     const plugin = await start();
     await ctx.control.clearRequests();
-    const failures = await plugin.checkConfig({ apiToken: secret(TOKEN_A), apiUrl: "http://api.example.com/api/v1" });
+    const failures = await plugin.checkConfig({ apiToken: TOKEN_A, apiUrl: "http://api.example.com/api/v1" });
     expect(failures).toHaveLength(1);
     expect(failures[0].property).toBe("apiUrl");
     expect(failures[0].reason).toMatch(/https/);
-    expect(await plugin.checkConfig({ apiToken: secret(TOKEN_A), apiUrl: ctx.url })).toEqual([]);
+    expect(await plugin.checkConfig({ apiToken: TOKEN_A, apiUrl: ctx.url })).toEqual([]);
+    expect(plugin.checkedConfig).toEqual({ apiToken: secret(TOKEN_A), apiUrl: ctx.url }); // kept as a secret
     expect((await ctx.control.requests()).total).toBe(0);
   });
 
   test("a named account's bad URL is named by its key", async () => {
     const plugin = await start();
-    const failures = await plugin.checkConfig({ accounts: { prod: { apiToken: secret(TOKEN_A), apiUrl: "ftp://x" } } });
+    const failures = await plugin.checkConfig({ accounts: { prod: { apiToken: TOKEN_A, apiUrl: "ftp://x" } } });
     expect(failures.map((f) => f.property)).toEqual(["accounts"]);
     expect(failures[0].reason).toMatch(/accounts\.prod/);
+  });
+
+  test("a token pasted as the API URL is not echoed back", async () => {
+    const plugin = await start();
+    const failures = await plugin.checkConfig({ apiUrl: TOKEN_A });
+    expect(failures.map((f) => f.property)).toEqual(["apiUrl"]);
+    expect(failures[0].reason).toMatch(/not a valid URL/);
+    expect(plugin.output()).not.toContain(TOKEN_A);
+  });
+
+  test("values not known until up (another resource's output) are not judged, nor used", async () => {
+    const plugin = await start();
+    expect(await plugin.checkConfig({ apiToken: TOKEN_A, apiUrl: UNKNOWN })).toEqual([]);
+    await plugin.configure({ apiToken: secret(TOKEN_A), apiUrl: UNKNOWN });
+    await ctx.control.clearRequests();
+    const error = await rejection(plugin.invoke("vpsorg:index:getSnapshots", { serverId: 12345 }), "a lookup");
+    expect(error.message).toMatch(/apiUrl will only be known during `pulumi up`/);
+    expect((await ctx.control.requests()).total).toBe(0);
   });
 
   test("DiffConfig: a new token changes the provider but replaces nothing", async () => {
     const plugin = await start();
     const diff = await plugin.diffConfig({ apiToken: "a" }, { apiToken: "b" });
-    expect(diff.diffs).toEqual(["apiToken"]);
-    expect(diff.replaces).toEqual([]);
-    expect((await plugin.diffConfig({ apiUrl: ctx.url }, { apiUrl: ctx.url })).diffs).toEqual([]);
+    expect(diff).toEqual({ changes: DIFF_SOME, diffs: ["apiToken"], replaces: [] });
+    const same = await plugin.diffConfig({ apiUrl: ctx.url }, { apiUrl: ctx.url });
+    expect(same).toEqual({ changes: DIFF_NONE, diffs: [], replaces: [] });
   });
 
   test("Configure takes the token as a secret; a lookup then uses it, and the token is written nowhere", async () => {
@@ -161,6 +203,13 @@ describe("the provider's configuration", () => {
     expect(result.ids).toEqual([801, 798]); // integers, as the schema declares them
     expect(plugin.output()).not.toContain(TOKEN_A);
     expect(JSON.stringify(engine.logs)).not.toContain(TOKEN_A);
+  });
+
+  test("an engine that sends only the legacy variables map configures it too", async () => {
+    const plugin = await start();
+    await plugin.configureVariables({ "vpsorg:config:apiToken": TOKEN_A, "vpsorg:config:apiUrl": ctx.url });
+    const { result } = await plugin.invoke("vpsorg:index:getBackups", { serverId: 12345 });
+    expect(result.ids).toEqual([501, 499, 495]);
   });
 
   test("without a token anywhere, a resource's error says where to set one", async () => {

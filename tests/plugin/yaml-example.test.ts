@@ -19,11 +19,12 @@ interface YamlProgram {
 const program = load(readFileSync(join(EXAMPLE, "Pulumi.yaml"), "utf8")) as YamlProgram;
 
 const ctx = useEmulator({ snapshotDurationMs: 100 });
+const executable = installPlugin();
 let engine: FakeEngine;
 let plugin: Plugin;
 beforeAll(async () => {
   engine = await FakeEngine.start();
-  plugin = await Plugin.start(installPlugin(), engine, {
+  plugin = await Plugin.start(executable, engine, {
     cwd: EXAMPLE,
     env: { VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" },
   });

@@ -77,3 +77,13 @@ test("a backup left failed in the state is replaced by the next up", async () =>
   expect(replaced.outputs.status).toBe("completed");
   expect((await manualBackups()).map((b) => String(b.id))).toEqual(["499", replaced.id]);
 });
+
+test("adoptId: a manual backup is managed; an automatic one is refused (VPS.org makes and expires those)", async () => {
+  await ctx.control.clearRequests();
+  const adopted = await ctx.engine.up(await registration({ serverId: 12345, adoptId: 499 }, "adopted"));
+  expect(adopted).toMatchObject({ id: "499", outputs: { backupType: "manual", status: "completed" } });
+  const automatic = await rejection(ctx.engine.up(await registration({ serverId: 12345, adoptId: 501 }, "nightly")));
+  expect(automatic.message).toMatch(/adoptId: backup 501 is an automatic backup; only manual backups can be managed/);
+  expect((await ctx.control.requests()).byRoute["POST /api/v1/backups/"]).toBeUndefined();
+  expect((await ctx.control.state()).backups.map((b) => b.id)).toEqual(expect.arrayContaining([501, 499, 495]));
+});

@@ -15,7 +15,7 @@ import { startHost } from "../helpers/stack";
 import { installTarball } from "../packaging/tarball";
 
 /** The oldest supported release first. Add each release that changes what goes into the state. */
-const RELEASES = ["0.1.0", "0.2.0"];
+const RELEASES = ["0.1.0", "0.2.0", "0.2.1"];
 
 const ctx = useEmulator({ snapshotDurationMs: 200, backupDurationMs: 200, restoreDurationMs: 300 });
 type Sdk = typeof current;
@@ -134,6 +134,12 @@ describe.each(RELEASES)("a state written by %s", (release) => {
       await engine.refresh();
       expect(engine.log.map((l) => l.step)).toEqual(NAMES.map(() => "refresh"));
       expect(Object.fromEntries([...engine.resources.values()].map((r) => [r.urn, r.id]))).toEqual(ids);
+      // Written before 0.3.0, these states hold no stamp of their server: the refresh records it, so
+      // that from now on "gone" needs the same server, not only a visible one (issue 16).
+      for (const r of engine.resources.values()) {
+        if (r.urn.includes("restore")) continue;
+        expect([r.urn, typeof r.outputs.__serverCreatedAt]).toEqual([r.urn, "string"]);
+      }
 
       const unchanged = program(current, servers);
       const preview = await runProgram(unchanged, engine, "preview");
