@@ -10,7 +10,8 @@ npm pack --ignore-scripts --pack-destination examples/gitops/vendor
 npm pack --ignore-scripts --workspace vpsorg-emulator --pack-destination examples/gitops/vendor
 cd examples/gitops
 # package.json names the tarballs just packed (their names carry the version); npm keeps a locked
-# tarball's old integrity when the version is unchanged: forget both lock entries first.
+# tarball's old integrity when the version is unchanged, and old placements of their dependencies:
+# forget those lock entries first.
 node -e '
   const fs = require("fs");
   const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
@@ -21,6 +22,9 @@ node -e '
   fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2) + "\n");
   if (!fs.existsSync("package-lock.json")) process.exit(0);
   const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8"));
-  for (const name of ["pulumi-vpsorg", "vpsorg-emulator"]) delete lock.packages[`node_modules/${name}`];
+  // The two packages, and what the emulator brings (fastify, and the light-my-request it pins so that
+  // Node 20 installs it without an engine warning): resolved again, as a fresh install resolves them.
+  const again = /node_modules\/(pulumi-vpsorg|vpsorg-emulator|fastify|light-my-request|cookie|set-cookie-parser)(\/|$)/;
+  for (const key of Object.keys(lock.packages)) if (again.test(key)) delete lock.packages[key];
   fs.writeFileSync("package-lock.json", JSON.stringify(lock, null, 2) + "\n");'
 npm install --package-lock-only --ignore-scripts --no-audit --no-fund
