@@ -65,6 +65,47 @@ export function installPlugin(): string {
   return join(dir, "pulumi-resource-vpsorg");
 }
 
+/**
+ * The plugin processes of one test file, each started as the engine starts it, in a program folder
+ * of their own, beside one fake engine; stopped after each test, when no token may appear in
+ * anything they wrote or answered, nor in the engine's log.
+ */
+export function usePlugins(options: { tokens: string[]; env?: NodeJS.ProcessEnv }) {
+  const executable = installPlugin();
+  const plugins: Plugin[] = [];
+  const ctx = {
+    engine: undefined as unknown as FakeEngine,
+    /** The user's program folder: empty, and not the plugin's. */
+    programDir: "",
+    start: async (env: NodeJS.ProcessEnv = {}) => {
+      const plugin = await Plugin.start(executable, ctx.engine, {
+        cwd: ctx.programDir,
+        env: { ...options.env, ...env },
+      });
+      plugins.push(plugin);
+      return plugin;
+    },
+  };
+  const stopAll = async () => {
+    for (const plugin of plugins.splice(0)) {
+      for (const token of options.tokens) expect(plugin.output()).not.toContain(token);
+      await plugin.stop();
+    }
+    for (const token of options.tokens) expect(JSON.stringify(ctx.engine.logs)).not.toContain(token);
+  };
+  beforeAll(async () => {
+    ctx.engine = await FakeEngine.start();
+    ctx.programDir = mkdtempSync(join(tmpdir(), "vpsorg-program-"));
+  });
+  afterEach(stopAll);
+  afterAll(async () => {
+    await stopAll();
+    await ctx.engine?.stop();
+    rmSync(ctx.programDir, { recursive: true, force: true });
+  });
+  return ctx;
+}
+
 /** The engine's Engine service, as much as a provider uses: Log, recorded. */
 export class FakeEngine {
   logs: Array<{ severity: number; message: string; urn: string }> = [];
@@ -247,9 +288,7 @@ export class Plugin {
 
   check = async (type: string, name: string, news: Props, olds: Props = {}) => {
     const request = new pb.CheckRequest();
-    request.setUrn(urnOf(type, name));
-    request.setName(name);
-    request.setType(type);
+    aim(request, type, name);
     request.setOlds(Struct.fromJavaScript(olds as never));
     request.setNews(Struct.fromJavaScript(news as never));
     const response = await this.call<pb.CheckRequest, pb.CheckResponse>("check", request);
@@ -258,9 +297,7 @@ export class Plugin {
 
   diff = async (type: string, name: string, id: string, olds: Props, news: Props) => {
     const request = new pb.DiffRequest();
-    request.setUrn(urnOf(type, name));
-    request.setName(name);
-    request.setType(type);
+    aim(request, type, name);
     request.setId(id);
     request.setOlds(Struct.fromJavaScript(olds as never));
     request.setNews(Struct.fromJavaScript(news as never));
@@ -284,9 +321,7 @@ export class Plugin {
     options: { preview?: boolean; timeout?: number } = {},
   ) => {
     const request = new pb.CreateRequest();
-    request.setUrn(urnOf(type, name));
-    request.setName(name);
-    request.setType(type);
+    aim(request, type, name);
     request.setProperties(Struct.fromJavaScript(properties as never));
     request.setPreview(options.preview ?? false);
     request.setTimeout(options.timeout ?? 0);
@@ -296,9 +331,7 @@ export class Plugin {
 
   read = async (type: string, name: string, id: string, properties: Props) => {
     const request = new pb.ReadRequest();
-    request.setUrn(urnOf(type, name));
-    request.setName(name);
-    request.setType(type);
+    aim(request, type, name);
     request.setId(id);
     request.setProperties(Struct.fromJavaScript(properties as never));
     const response = await this.call<pb.ReadRequest, pb.ReadResponse>("read", request);
@@ -311,9 +344,7 @@ export class Plugin {
 
   update = async (type: string, name: string, id: string, olds: Props, news: Props, preview = false) => {
     const request = new pb.UpdateRequest();
-    request.setUrn(urnOf(type, name));
-    request.setName(name);
-    request.setType(type);
+    aim(request, type, name);
     request.setId(id);
     request.setOlds(Struct.fromJavaScript(olds as never));
     request.setNews(Struct.fromJavaScript(news as never));
@@ -324,9 +355,7 @@ export class Plugin {
 
   delete = async (type: string, name: string, id: string, properties: Props) => {
     const request = new pb.DeleteRequest();
-    request.setUrn(urnOf(type, name));
-    request.setName(name);
-    request.setType(type);
+    aim(request, type, name);
     request.setId(id);
     request.setProperties(Struct.fromJavaScript(properties as never));
     await this.call("delete", request);
@@ -346,6 +375,17 @@ export class Plugin {
   output(): string {
     return [...this.stdout, ...this.stderr, ...this.answers].join("\n");
   }
+}
+
+/** A resource request's URN, name and type, as the engine sets them. */
+function aim(
+  request: { setUrn(v: string): unknown; setName(v: string): unknown; setType(v: string): unknown },
+  type: string,
+  name: string,
+) {
+  request.setUrn(urnOf(type, name));
+  request.setName(name);
+  request.setType(type);
 }
 
 function failures(response: { getFailuresList(): Array<{ getProperty(): string; getReason(): string }> }) {

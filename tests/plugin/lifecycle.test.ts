@@ -2,44 +2,22 @@
 // previews of updates, Ctrl-C (Cancel), customTimeouts, secrets the engine hands over, `pulumi
 // import`; and the key failures (a timed-out wait, a rejected token) said through the protocol.
 import * as grpc from "@grpc/grpc-js";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { PropertyDiff } from "@pulumi/pulumi/proto/provider_pb";
 import { UNKNOWN } from "../../provider/resources/engine";
 import { TOKEN_A, until, useEmulator } from "../helpers/emulator";
 import { rejection } from "../helpers/expect";
 import { BACKUPS, SERVER, SNAPSHOT_801, SNAPSHOTS } from "../helpers/seed";
-import { FakeEngine, installPlugin, Plugin, type Props, secret } from "./harness";
+import { type Props, secret, usePlugins } from "./harness";
 
 const { Kind } = PropertyDiff;
 const SNAPSHOT = "vpsorg:index:Snapshot";
 const HISTORY = "vpsorg:index:SnapshotHistory";
 const ctx = useEmulator({ snapshotDurationMs: 150, backupDurationMs: 150, restoreDurationMs: 200 });
-const plugins: Plugin[] = [];
-let engine: FakeEngine;
-const executable = installPlugin();
-let programDir: string;
-
-beforeAll(async () => {
-  engine = await FakeEngine.start();
-  programDir = mkdtempSync(join(tmpdir(), "vpsorg-program-"));
-});
-afterEach(async () => {
-  for (const plugin of plugins.splice(0)) {
-    expect(plugin.output()).not.toContain(TOKEN_A);
-    await plugin.stop();
-  }
-});
-afterAll(async () => {
-  await engine?.stop();
-});
+const plugins = usePlugins({ tokens: [TOKEN_A], env: { VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" } });
 
 /** A plugin process for the provider `provider` ("default_..." or an explicit provider's name). */
 async function providerProcess(provider?: string, config: Props = { apiToken: secret(TOKEN_A) }) {
-  const env = { VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" };
-  const plugin = await Plugin.start(executable, engine, { cwd: programDir, env });
-  plugins.push(plugin);
+  const plugin = await plugins.start();
   expect(await plugin.checkConfig({ apiUrl: ctx.url }, provider)).toEqual([]);
   await plugin.configure({ apiUrl: ctx.url, ...config });
   return plugin;

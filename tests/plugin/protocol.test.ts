@@ -1,51 +1,21 @@
 // The resource plugin as the engine starts it (the built tarball, unpacked flat, its executable
 // started in the user's program folder with the engine's address): the protocol around the
 // resources: plugin info, the schema, the provider's configuration with a secret token.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DiffResponse } from "@pulumi/pulumi/proto/provider_pb";
 import { RESOURCES } from "../../provider/resources";
 import { UNKNOWN } from "../../provider/resources/engine";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
 import { rejection } from "../helpers/expect";
-import { FakeEngine, installPlugin, Plugin, PLUGIN_DIR, secret, VERSION } from "./harness";
+import { TOKENS } from "../../plugin/resources";
+import { PLUGIN_DIR, secret, usePlugins, VERSION } from "./harness";
 
 const { DIFF_NONE, DIFF_SOME } = DiffResponse.DiffChanges;
 const ctx = useEmulator();
-const plugins: Plugin[] = [];
-let engine: FakeEngine;
-const executable = installPlugin();
-/** The user's program folder: empty, and not the plugin's. */
-let programDir: string;
-
-beforeAll(async () => {
-  engine = await FakeEngine.start();
-  programDir = mkdtempSync(join(tmpdir(), "vpsorg-yaml-program-"));
-});
-afterAll(async () => {
-  for (const plugin of plugins.splice(0)) {
-    expect(plugin.output()).not.toContain(TOKEN_A); // in no answer, no error, nothing written
-    await plugin.stop();
-  }
-  expect(JSON.stringify(engine.logs)).not.toContain(TOKEN_A);
-  await engine?.stop();
-});
-
-async function start(env: NodeJS.ProcessEnv = {}) {
-  const plugin = await Plugin.start(executable, engine, { cwd: programDir, env });
-  plugins.push(plugin);
-  return plugin;
-}
-
-const TYPES = {
-  "vpsorg:index:Snapshot": "snapshot",
-  "vpsorg:index:Backup": "backup",
-  "vpsorg:index:SnapshotHistory": "snapshotHistory",
-  "vpsorg:index:BackupHistory": "backupHistory",
-  "vpsorg:index:SnapshotRestore": "snapshotRestore",
-  "vpsorg:index:BackupRestore": "backupRestore",
-} as const;
+const plugins = usePlugins({ tokens: [TOKEN_A] });
+const start = plugins.start;
+const TYPES = TOKENS;
 
 describe("started as the engine starts it", () => {
   test("prints its port alone on the first line, in the user's folder, and answers its version", async () => {
@@ -59,7 +29,7 @@ describe("started as the engine starts it", () => {
   test("needs no Node.js, and nothing of the user's environment loads code into it", async () => {
     // A NODE_OPTIONS hook in the user's folder that would print before the port (and so break the
     // engine's reading of it), and a PATH without node.
-    writeFileSync(join(programDir, "hook.js"), 'process.stdout.write("HOOKED\\n");');
+    writeFileSync(join(plugins.programDir, "hook.js"), 'process.stdout.write("HOOKED\\n");');
     const plugin = await start({ PATH: "/usr/bin:/bin", NODE_OPTIONS: "--require ./hook.js" });
     expect(plugin.stdout.join("").split("\n")[0]).toMatch(/^\d+$/);
     expect(await plugin.getPluginInfo()).toBe(VERSION);
@@ -202,7 +172,7 @@ describe("the provider's configuration", () => {
     const { result } = await plugin.invoke("vpsorg:index:getSnapshots", { serverId: 12345 });
     expect(result.ids).toEqual([801, 798]); // integers, as the schema declares them
     expect(plugin.output()).not.toContain(TOKEN_A);
-    expect(JSON.stringify(engine.logs)).not.toContain(TOKEN_A);
+    expect(JSON.stringify(plugins.engine.logs)).not.toContain(TOKEN_A);
   });
 
   test("an engine that sends only the legacy variables map configures it too", async () => {

@@ -1,44 +1,30 @@
 // Every resource and function of the resource plugin, driven as the engine drives them (check,
 // preview, create, read, diff, update, delete, import, invoke) against the emulator, through the
 // built executable: the same behaviour as the dynamic twins, from the same code.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { PropertyDiff } from "@pulumi/pulumi/proto/provider_pb";
 import { UNKNOWN } from "../../provider/resources/engine";
 import { lostAnswerThenListDown, TOKEN_A, TOKEN_B, until, useEmulator } from "../helpers/emulator";
 import { rejection } from "../helpers/expect";
 import { BACKUPS, SERVER, SNAPSHOT_801, SNAPSHOTS } from "../helpers/seed";
-import { FakeEngine, installPlugin, Plugin, type Props, secret, urnOf } from "./harness";
+import { type Plugin, type Props, secret, urnOf, usePlugins } from "./harness";
 
 const { Kind } = PropertyDiff;
 const ctx = useEmulator({ snapshotDurationMs: 150, backupDurationMs: 150, restoreDurationMs: 200 });
-const plugins: Plugin[] = [];
-let engine: FakeEngine;
-const executable = installPlugin();
-let programDir: string;
-
-beforeAll(async () => {
-  engine = await FakeEngine.start();
-  programDir = mkdtempSync(join(tmpdir(), "vpsorg-program-"));
+// Polled as the dynamic hosts' tests poll.
+const plugins = usePlugins({
+  tokens: [TOKEN_A, TOKEN_B],
+  env: { VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" },
 });
-afterEach(async () => {
-  for (const plugin of plugins.splice(0)) {
-    for (const token of [TOKEN_A, TOKEN_B]) expect(plugin.output()).not.toContain(token);
-    await plugin.stop();
-  }
-  for (const token of [TOKEN_A, TOKEN_B]) expect(JSON.stringify(engine.logs)).not.toContain(token);
-});
-afterAll(async () => {
-  await engine?.stop();
-});
+const engine = {
+  get logs() {
+    return plugins.engine.logs;
+  },
+};
 
 /** A plugin configured as the engine configures it from `vpsorg:*` stack config. */
 async function configured(config: Props = { apiToken: secret(TOKEN_A) }, env: NodeJS.ProcessEnv = {}) {
-  const fast = { VPSORG_POLL_MIN_MS: "40", VPSORG_POLL_MAX_MS: "150" }; // as the dynamic hosts' tests poll
-  const plugin = await Plugin.start(executable, engine, { cwd: programDir, env: { ...fast, ...env } });
-  plugins.push(plugin);
+  const plugin = await plugins.start(env);
   await plugin.configure({ apiUrl: ctx.url, ...config });
   return plugin;
 }
