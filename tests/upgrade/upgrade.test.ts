@@ -15,7 +15,7 @@ import { startHost } from "../helpers/stack";
 import { installTarball } from "../packaging/tarball";
 
 /** The oldest supported release first. Add each release that changes what goes into the state. */
-const RELEASES = ["0.1.0", "0.2.0", "0.2.1"];
+const RELEASES = ["0.1.0", "0.2.0", "0.2.1", "0.3.0"];
 
 const ctx = useEmulator({ snapshotDurationMs: 200, backupDurationMs: 200, restoreDurationMs: 300 });
 type Sdk = typeof current;
