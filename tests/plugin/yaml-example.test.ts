@@ -1,12 +1,16 @@
 // examples/yaml, as Pulumi YAML would run it without the CLI: every type, function and property the
 // program names is in the plugin's schema, and its resources and functions, with the program's
 // values, are registered through the plugin against the emulator in the order the engine would.
-// (`pulumi up` of the same folder runs in cli.test.ts wherever the CLI is installed.)
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// Then, wherever the Pulumi CLI is on the PATH (not on the machine this project is developed on,
+// where it cannot be installed: there they are skipped, saying so), the same folder under the real
+// CLI, `pulumi up` and `destroy`, and `pulumi package add` generating a Python SDK from the plugin.
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
 import { load } from "js-yaml";
 import { TOKEN_A, useEmulator } from "../helpers/emulator";
-import { FakeEngine, installPlugin, Plugin, type Props, secret } from "./harness";
+import { FakeEngine, installPlugin, Plugin, pluginTarball, type Props, secret } from "./harness";
 
 const EXAMPLE = join(__dirname, "..", "..", "examples", "yaml");
 interface YamlProgram {
@@ -91,4 +95,60 @@ test("up and destroy of the program's resources through the plugin, with its con
   for (const r of made.reverse()) await plugin.delete(r.type, r.name, r.id, r.outputs);
   const left = (await ctx.control.state()).snapshots.filter((s) => ![801, 798].includes(s.id));
   expect(left).toEqual([]);
+});
+
+const pulumi = (process.env.PATH ?? "")
+  .split(delimiter)
+  .map((dir) => join(dir, process.platform === "win32" ? "pulumi.exe" : "pulumi"))
+  .find((path) => existsSync(path));
+if (!pulumi) {
+  console.log(
+    "tests/plugin/yaml-example.test.ts: the tests with the Pulumi CLI are skipped: no `pulumi` on the PATH (it cannot be installed on this machine)",
+  );
+}
+const withCli = pulumi ? describe : describe.skip;
+
+withCli("with the Pulumi CLI", () => {
+  const home = mkdtempSync(join(tmpdir(), "vpsorg-pulumi-home-"));
+  const env = {
+    ...process.env,
+    PULUMI_HOME: home,
+    PULUMI_BACKEND_URL: `file://${join(home, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "test-only",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    VPS_API_TOKEN: "",
+  };
+  mkdirSync(join(home, "state"), { recursive: true });
+  const run = (cwd: string, ...args: string[]) =>
+    execFileSync(pulumi!, [...args, "--non-interactive"], { cwd, env, encoding: "utf8", timeout: 300_000 });
+
+  test("pulumi up and destroy of examples/yaml, the plugin found through plugins.providers", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vpsorg-yaml-"));
+    cpSync(join(EXAMPLE, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+    mkdirSync(join(dir, "bin"));
+    execFileSync("tar", ["-xzf", pluginTarball(), "-C", join(dir, "bin")]);
+    run(dir, "stack", "init", "dev");
+    run(dir, "config", "set", "vpsorg:apiUrl", ctx.url);
+    run(dir, "config", "set", "--secret", "vpsorg:apiToken", TOKEN_A);
+    const up = run(dir, "up", "--yes");
+    const id = run(dir, "stack", "output", "preUpgradeSnapshot").trim();
+    const made = (await ctx.control.state()).snapshots.map((s) => String(s.id));
+    expect(made).toContain(id);
+    const destroy = run(dir, "destroy", "--yes");
+    expect((await ctx.control.state()).snapshots.map((s) => String(s.id))).not.toContain(id);
+    expect(up + destroy).not.toContain(TOKEN_A);
+  }, 600_000);
+
+  test("pulumi package add generates a Python SDK from the plugin", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vpsorg-python-"));
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: vpsorg-python\nruntime: python\n");
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    execFileSync("tar", ["-xzf", pluginTarball(), "-C", bin]);
+    run(dir, "package", "add", join(bin, "pulumi-resource-vpsorg"));
+    expect(existsSync(join(dir, "sdks", "vpsorg"))).toBe(true);
+    const generated = execFileSync("find", [join(dir, "sdks", "vpsorg"), "-name", "*.py"], { encoding: "utf8" });
+    expect(generated).toMatch(/snapshot\.py/);
+    expect(generated).toMatch(/get_snapshots\.py/);
+  }, 600_000);
 });
