@@ -170,21 +170,31 @@ export class ProviderHost {
   }
 }
 
-/** Unpacks the ErrorResourceInitFailed detail the host sends for a partial failure, as the engine does. */
-function toError(error: grpc.ServiceError): Error {
+/**
+ * The ErrorResourceInitFailed detail a provider (a dynamic-provider host, or the resource plugin)
+ * sends for a partial failure, unpacked as the engine does; undefined for any other error.
+ */
+export function initFailedDetail(
+  error: grpc.ServiceError,
+): { id: string; properties: Props; reasons: string[] } | undefined {
   const raw = error.metadata?.get("grpc-status-details-bin")?.[0];
-  if (raw) {
-    const status = statusproto.Status.deserializeBinary(new Uint8Array(raw as Buffer));
-    for (const any of status.getDetailsList()) {
-      if (any.getTypeName() !== "pulumirpc.ErrorResourceInitFailed") continue;
-      const detail = provproto.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
-      return new InitFailure(
-        error.details || error.message,
-        detail.getId(),
-        detail.getProperties()?.toJavaScript() ?? {},
-        detail.getReasonsList(),
-      );
-    }
+  if (!raw) return undefined;
+  const status = statusproto.Status.deserializeBinary(new Uint8Array(raw as Buffer));
+  for (const any of status.getDetailsList()) {
+    if (any.getTypeName() !== "pulumirpc.ErrorResourceInitFailed") continue;
+    const detail = provproto.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
+    return {
+      id: detail.getId(),
+      properties: detail.getProperties()?.toJavaScript() ?? {},
+      reasons: detail.getReasonsList(),
+    };
   }
-  return new Error(error.details || error.message);
+  return undefined;
+}
+
+/** The host's error as the engine reads it: an InitFailure for a partial failure. */
+function toError(error: grpc.ServiceError): Error {
+  const detail = initFailedDetail(error);
+  const message = error.details || error.message;
+  return detail ? new InitFailure(message, detail.id, detail.properties, detail.reasons) : new Error(message);
 }

@@ -14,18 +14,16 @@ import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/provider_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { initFailedDetail, secret } from "../harness/provider-host";
 
 const REPO = join(__dirname, "..", "..");
 export const PLUGIN_DIR = join(REPO, "dist-plugin");
 /** The plugin's version, as its package says. */
 export const VERSION = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version as string;
 export type Props = Record<string, unknown>;
+/** The engine's wire form of a secret, as the dynamic-provider harness writes it. */
+export { secret };
 
-/** The engine's wire form of a secret. */
-export const secret = (value: unknown) => ({
-  "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
-  value,
-});
 export const urnOf = (type: string, name: string) => `urn:pulumi:dev::vpsorg-test::${type}::${name}`;
 
 /** The newest change to what the plugin is built from. */
@@ -150,17 +148,8 @@ export class PluginError extends Error {
 }
 
 function pluginError(error: grpc.ServiceError): PluginError {
-  const raw = error.metadata?.get("grpc-status-details-bin")?.[0];
-  if (raw) {
-    const { Status } = require("@pulumi/pulumi/proto/status_pb");
-    const status = Status.deserializeBinary(new Uint8Array(raw as Buffer));
-    for (const any of status.getDetailsList()) {
-      if (any.getTypeName() !== "pulumirpc.ErrorResourceInitFailed") continue;
-      const detail = pb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
-      return new PluginError(error.details, error.code, detail.getId(), detail.getProperties()?.toJavaScript() ?? {});
-    }
-  }
-  return new PluginError(error.details || error.message, error.code);
+  const detail = initFailedDetail(error);
+  return new PluginError(error.details || error.message, error.code, detail?.id, detail?.properties);
 }
 
 /** The plugin process, started as the engine starts it, and a client of its protocol. */
