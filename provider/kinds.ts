@@ -52,8 +52,6 @@ export const BACKUPS: JobKind<Backup> = {
   fields: backupFields,
 };
 
-export const JOB_KINDS: Record<JobName, JobKind> = { snapshot: SNAPSHOTS as JobKind, backup: BACKUPS as JobKind };
-
 /** Statuses that end a job badly. `failed` is this project's reading; the others are tolerated. */
 export const FAILED_JOB_STATUSES: ReadonlySet<string> = new Set([
   "failed",
